@@ -20,8 +20,8 @@ a file system):
 
 A save that fails for any reason removes its temporary files and leaves both the
 target and its old backup untouched; a save killed outright (SIGKILL, power cut) can
-leave only a stray hidden ``.tmp`` file, never a damaged target. Symbolic links are followed: the file a link
-points to is replaced and the link itself is kept.
+leave only a stray hidden ``.tmp`` file, never a damaged target. Symbolic links are
+followed: the file a link points to is replaced and the link itself is kept.
 
 :func:`read_limited` reads a user's file with a size cap, so a hostile or mistaken
 multi-gigabyte input is refused before it uses memory.
@@ -145,8 +145,13 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """
     try:
         with open(path, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 raise FileFormatError("not a regular file", path=path)
+            if info.st_size > max_bytes:  # refuse before reading anything
+                raise FileFormatError(
+                    f"file is larger than the limit of {max_bytes} bytes", path=path
+                )
             data = f.read(max_bytes + 1)
     except FileNotFoundError as err:
         raise FileFormatError("file not found", path=path) from err

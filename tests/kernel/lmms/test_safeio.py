@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from lmms_magenta.errors import FileFormatError, UserError
 from lmms_magenta.safeio import atomic_write, backup_path, read_limited
 
@@ -165,3 +164,12 @@ def test_read_limited_errors_name_file_and_problem(tmp_path: Path, make, problem
     with pytest.raises(FileFormatError, match=problem) as info:
         read_limited(target, 100)
     assert str(info.value).startswith(str(target))
+
+
+def test_a_failing_write_removes_its_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "song.mmp"
+    target.write_bytes(b"v1")
+    with pytest.raises(TypeError):
+        atomic_write(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"v1"
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mmp"]

@@ -1,0 +1,131 @@
+"""The ``cpu`` backend: ONNX Runtime's CPU execution provider.
+
+Every installation should have it: it is what the kernel falls back to when another
+backend cannot run a model. Precisions: ``fp32`` always, ``int8`` when the model has
+an ``NAME.int8.onnx`` variant (ONNX Runtime dynamic quantization: ~2x faster for the
+MLP decoders, ~1e-3 error; recurrent nodes stay fp32). fp32 comes first: a feature or
+the user asks for int8 explicitly.
+
+Settings (``[plugins.cpu]`` in config.toml, or session options): ``threads``
+(intra-op threads, default 1) and ``measure`` (run the probe micro-benchmark,
+default true).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from lmms_magenta.hardware import Device
+
+from .speed import PROBE_MODEL, median_latency_us, speed_bonus
+from .variants import model_variants, variant_path
+
+if TYPE_CHECKING:
+    from .session import OrtSession
+
+logger = logging.getLogger("lmms_magenta.backend.cpu")
+
+NAME = "cpu"
+#: The CPU baseline every other backend's preference is compared with.
+DECLARED_PREFERENCE = 10
+PRECISIONS = ("fp32", "int8")
+
+
+def cpu_name() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux, else ``platform``)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine() or "CPU"
+
+
+def _positive_int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
+    return value
+
+
+class OnnxRuntimeBackend:
+    """Runs ONNX models with ONNX Runtime on the CPU (one device, ``cpu:cpu``)."""
+
+    name = NAME
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        settings = dict(settings or {})
+        self.threads = _positive_int(settings.get("threads", 1), "[plugins.cpu] threads")
+        self.measure = bool(settings.get("measure", True))
+        #: why ``probe`` found no device (``None`` when it found one)
+        self.unavailable: str | None = None
+
+    def probe(self) -> list[Device]:
+        """The CPU, with the runtime's version and (optionally) a measured speed bonus."""
+        try:
+            import onnxruntime as ort
+        except ImportError as err:  # the runtime is missing or broken: no device, say why
+            self.unavailable = f"onnxruntime cannot be imported ({err})"
+            logger.info("backend %s: %s", NAME, self.unavailable)
+            return []
+        self.unavailable = None
+        details: dict[str, Any] = {
+            "runtime": f"onnxruntime {ort.__version__}",
+            "threads": self.threads,
+            "cores": os.cpu_count(),
+            "precisions": list(PRECISIONS),
+            "declared_preference": DECLARED_PREFERENCE,
+        }
+        preference = DECLARED_PREFERENCE
+        if self.measure:
+            latency = self._probe_latency_us()
+            details["probe_us"] = round(latency, 1)
+            details["speed_bonus"] = speed_bonus(latency)
+            preference += details["speed_bonus"]
+        return [Device(NAME, "cpu", cpu_name(), "cpu", preference, details)]
+
+    def _probe_latency_us(self) -> float:
+        import numpy as np
+
+        from .session import OrtSession
+
+        with OrtSession(PROBE_MODEL, threads=self.threads) as session:
+            feeds = {"x": np.ones((1, 64), dtype=np.float32)}
+            return median_latency_us(lambda: session.run(feeds))
+
+    def precisions(
+        self, model: str | os.PathLike[str] | Mapping[str, Any], device: Device
+    ) -> list[str]:
+        """``fp32`` and/or ``int8``, as far as the model has those files (best first)."""
+        found = model_variants(model)
+        offered = [p for p in PRECISIONS if p in found]
+        return offered or ["fp32"]
+
+    def create_session(
+        self,
+        model_path: str | os.PathLike[str],
+        device: Device,
+        precision: str = "fp32",
+        **opts: Any,
+    ) -> OrtSession:
+        """Load the model's ``precision`` variant; ``threads=N`` overrides the setting.
+
+        Options meant for other backends (``shapes`` ...) are ignored, so the kernel can
+        pass the same options to the CPU fallback.
+        """
+        if device.backend != NAME:
+            raise ValueError(f"device {device.key} does not belong to backend {NAME!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision {precision} is not supported by backend {NAME!r}")
+        from .session import OrtSession
+
+        threads = _positive_int(opts.get("threads", self.threads), "threads")
+        path = variant_path(model_path, precision)
+        logger.debug("opening %s (%s) with %d thread(s)", path, precision, threads)
+        return OrtSession(path, threads=threads)

@@ -1,0 +1,231 @@
+"""The click application: global options, lazy built-in groups, plugin commands.
+
+Built-in command groups are imported only when invoked (:data:`BUILTIN`). Commands
+contributed by plugins — through ``lmms_magenta_cli_commands`` or as features, one
+group per feature-name prefix (``groove.humanize`` -> ``lmms-magenta groove
+humanize``) — are looked up only for names that are not built in, or for the full
+``--help``; that is when plugins get imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .._version import __version__
+from ..config import Config
+from ..errors import UserError
+from . import PROG, error_line
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..features import Feature
+    from ..kernel import Kernel
+
+#: built-in command name -> "module:attribute" of its click command
+BUILTIN = {
+    "plugins": "lmms_magenta.cli.plugins:plugins",
+    "hardware": "lmms_magenta.cli.hardware:hardware",
+    "lmms": "lmms_magenta.cli.lmms:lmms",
+}
+
+
+class CliState:
+    """``ctx.obj``: the global options, and the kernel created from them on demand."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self._config: Config | None = None
+        self._kernel: Kernel | None = None
+        self._started = False
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        """Take the root command's parsed options (before any kernel is made)."""
+        if self._config is None:
+            self.params = dict(params)
+
+    @property
+    def config(self) -> Config:
+        """File + environment + flags."""
+        if self._config is None:
+            p = self.params
+            self._config = Config.load(
+                enable=p.get("enable") or (),
+                disable=p.get("disable") or (),
+                strict=p.get("strict"),
+                trace=p.get("trace"),
+                backend=p.get("backend"),
+            )
+        return self._config
+
+    def kernel(self) -> Kernel:
+        """The kernel (plugins discovered on demand, not loaded)."""
+        if self._kernel is None:
+            from ..kernel import Kernel
+
+            self._kernel = Kernel(self.config)
+        return self._kernel
+
+    def started_kernel(self) -> Kernel:
+        """The kernel with every enabled plugin loaded and started (shut down at exit)."""
+        kernel = self.kernel()
+        if not self._started:
+            self._started = True
+            kernel.startup()
+        return kernel
+
+    def close(self) -> None:
+        """Shut the kernel down if it was started; print its warnings."""
+        if self._kernel is None:
+            return
+        try:
+            if self._started:
+                self._kernel.shutdown()
+        finally:
+            for warning in self._kernel.warnings:
+                print(error_line(f"warning: {warning}"), file=sys.stderr)
+
+
+def _state(ctx: click.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    root.obj.set_params(root.params)
+    return root.obj
+
+
+class LazyGroup(click.Group):
+    """Root group that finds built-in and plugin commands only when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = [n for n in BUILTIN if _importable(BUILTIN[n])]
+        names += [n for n in _plugin_commands(ctx) if n not in names]
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in BUILTIN:
+            target = BUILTIN[cmd_name]
+            if _importable(target):
+                module, _, attr = target.partition(":")
+                command = getattr(importlib.import_module(module), attr)
+                assert isinstance(command, click.Command)
+                return command
+        return _plugin_commands(ctx).get(cmd_name)
+
+
+def _importable(target: str) -> bool:
+    try:
+        return importlib.util.find_spec(target.partition(":")[0]) is not None
+    except ImportError:
+        return False
+
+
+def _plugin_commands(ctx: click.Context) -> dict[str, click.Command]:
+    """Commands from the ``lmms_magenta_cli_commands`` hook and from features."""
+    state = _state(ctx)
+    kernel = state.kernel()
+    found: dict[str, click.Command] = {}
+    owner: dict[str, str] = {}
+    for plugin, command in kernel.contributions("lmms_magenta_cli_commands"):
+        if not isinstance(command, click.Command) or not command.name:
+            kernel.warn(f"plugin '{plugin}' returned a CLI command that is not a click command")
+        elif command.name in BUILTIN or command.name in found:
+            other = owner.get(command.name, "the kernel")
+            kernel.warn(
+                f"command '{command.name}' of plugin '{plugin}' is ignored: {other} provides it too"
+            )
+        else:
+            found[command.name] = command
+            owner[command.name] = f"plugin '{plugin}'"
+    for name, command in _feature_commands(kernel, state.started_kernel).items():
+        if name in BUILTIN or name in found:
+            kernel.warn(f"features '{name}.*' are hidden by the command '{name}'")
+        else:
+            found[name] = command
+    return found
+
+
+def _feature_commands(kernel: Kernel, get_kernel: Callable[[], Kernel]) -> dict[str, click.Command]:
+    """One click group per feature-name prefix (or a command for an undotted name)."""
+    try:
+        from .options import feature_command  # written with the parameter schema
+    except ImportError:
+        return {}
+    groups: dict[str, list[tuple[str, Feature]]] = {}
+    for name, feature in sorted(kernel.features().items()):
+        prefix, _, rest = name.partition(".")
+        groups.setdefault(prefix, []).append((rest, feature))
+    out: dict[str, click.Command] = {}
+    for prefix, members in groups.items():
+        if len(members) == 1 and not members[0][0]:
+            out[prefix] = feature_command(members[0][1], get_kernel)
+            continue
+        group = click.Group(prefix, help=f"{prefix.capitalize()} features.")
+        for rest, feature in members:
+            if rest:
+                group.add_command(feature_command(feature, get_kernel), rest.replace(".", "-"))
+        out[prefix] = group
+    return out
+
+
+@click.group(
+    cls=LazyGroup, invoke_without_command=True, context_settings={"max_content_width": 100}
+)
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Fail on a broken plugin instead of skipping it (LMMS_MAGENTA_STRICT).",
+)
+@click.option(
+    "--trace/--no-trace",
+    default=None,
+    help="Print every hook call with its time to stderr (LMMS_MAGENTA_TRACE).",
+)
+@click.option("--enable", multiple=True, metavar="NAME", help="Enable a plugin (repeatable).")
+@click.option("--disable", multiple=True, metavar="NAME", help="Disable a plugin (repeatable).")
+@click.option(
+    "--backend",
+    metavar="NAME[:DEVICE]",
+    default=None,
+    help="Hardware backend: auto, a backend name, or name:device (LMMS_MAGENTA_BACKEND).",
+)
+@click.pass_context
+def cli(ctx: click.Context, /, **_: Any) -> None:
+    """Magenta-style AI music tools for LMMS projects and MIDI files."""
+    _state(ctx)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def run(args: Sequence[str]) -> int:
+    """Run the click application; usage errors become one line, exit 2."""
+    state = CliState()
+    try:
+        result = cli.main(args=list(args), prog_name=PROG, standalone_mode=False, obj=state)
+    except click.UsageError as exc:
+        path = exc.ctx.command_path if exc.ctx else PROG
+        message = exc.format_message()
+        raise _UsageLine(f"error: {message} (see '{path} --help')") from exc
+    except click.ClickException as exc:
+        print(error_line(f"error: {exc.format_message()}"), file=sys.stderr)
+        return exc.exit_code
+    except click.Abort:
+        print(error_line("aborted"), file=sys.stderr)
+        return 1
+    finally:
+        state.close()
+    return result if isinstance(result, int) else 0
+
+
+class _UsageLine(UserError):
+    """A click usage error, shown like any other user error (exit 2)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line.removeprefix("error: "))

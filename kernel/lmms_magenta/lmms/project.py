@@ -1,0 +1,424 @@
+"""An LMMS song project: load, inspect, edit in place, save safely.
+
+:class:`Project` wraps the project's ElementTree. Its typed views (tracks,
+patterns, mixer channels) read from and write to the elements directly, so a
+project that is loaded and saved comes out with every element, attribute and value
+it had, in the same order - including plugins and settings this code knows nothing
+about. Only the edits made through the API change the XML.
+
+>>> song = Project.load("song.mmpz")                          # doctest: +SKIP
+>>> lead = song.add_instrument_track("Lead", "tripleoscillator")  # doctest: +SKIP
+>>> lead.add_pattern(song.bar_tick(5), [LmmsNote(0, 48, 57)])   # doctest: +SKIP
+>>> song.save()      # atomic; the previous file is kept as song.mmpz.bak  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..errors import FileFormatError, ParameterError, UserError
+from ..safeio import atomic_write, read_limited
+from . import container, xmlio
+from .base import insert_child
+from .instruments import new_instrument_track
+from .mixer import Mixer, MixerChannel
+from .patterns import LmmsNote, Pattern
+from .tracks import BeatTrack, InstrumentTrack, Track, track_view
+from .values import format_number, get_float, get_int, set_value
+
+__all__ = ["Project"]
+
+_ROOT_TAGS = ("lmms-project", "multimedia-project")  # the latter: LMMS 0.4 and older
+_OTHER_TYPES = {
+    "instrumenttracksettings": "an instrument preset",
+    "effectsettings": "an effect preset",
+    "clipboard-data": "clipboard data",
+    "dragndropdata": "drag-and-drop data",
+    "journaldata": "undo journal data",
+}
+
+_NEW_PROJECT = """<?xml version="1.0"?>
+<!DOCTYPE lmms-project>
+<lmms-project version="1.0" creator="lmms-magenta" creatorversion="1.2.2" type="song">
+  <head bpm="120" timesig_numerator="4" timesig_denominator="4" mastervol="100" masterpitch="0"/>
+  <song>
+    <trackcontainer type="song">
+    </trackcontainer>
+    <track type="6" name="Automation track" muted="0" solo="0">
+      <automationtrack/>
+    </track>
+    <fxmixer>
+      <fxchannel num="0" name="Master" volume="1" muted="0" soloed="0">
+        <fxchain enabled="0" numofeffects="0"/>
+      </fxchannel>
+    </fxmixer>
+    <timeline lp0pos="0" lp1pos="192" lpstate="0"/>
+    <controllers/>
+  </song>
+</lmms-project>
+"""
+
+
+class Project:
+    """An LMMS song project (.mmp or .mmpz) held as an editable XML tree."""
+
+    def __init__(
+        self,
+        root: ET.Element,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        doctype: str | None = "lmms-project",
+        compressed: bool = False,
+    ) -> None:
+        self.root = root
+        self.path = Path(path) if path is not None else None
+        self.doctype = doctype
+        self.compressed = compressed
+        self._check_structure()
+
+    # --- loading and saving --------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Project:
+        """Read a project file; plain or compressed is decided by content, not suffix.
+
+        Every problem raises :class:`FileFormatError` (a UserError) naming the file.
+        """
+        data = read_limited(path, container.MAX_PROJECT_BYTES)
+        return cls.from_bytes(data, source=path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, source: str | os.PathLike[str]) -> Project:
+        """Parse the bytes of a project file; ``source`` is named in errors."""
+        xml, compressed = container.unpack(data, source=source)
+        root, doctype = xmlio.parse(xml, source=source)
+        return cls(root, path=source, doctype=doctype, compressed=compressed)
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        tempo: float = 120.0,
+        meter: tuple[int, int] = (4, 4),
+        master_volume: float = 100.0,
+    ) -> Project:
+        """A minimal empty song LMMS loads: master channel, hidden automation track."""
+        root, doctype = xmlio.parse(_NEW_PROJECT.encode(), source="<new project>")
+        project = cls(root, doctype=doctype)
+        project.tempo = tempo
+        project.meter = meter
+        project.master_volume = master_volume
+        return project
+
+    def to_bytes(self, *, compressed: bool | None = None) -> bytes:
+        """The file content; ``compressed`` defaults to the form the project was read in."""
+        xml = xmlio.serialize(self.root, self.doctype)
+        return container.pack(xml, compressed=self.compressed if compressed is None else compressed)
+
+    def save(
+        self, path: str | os.PathLike[str] | None = None, *, backup: bool = True
+    ) -> Path | None:
+        """Write the project atomically (to its own file when ``path`` is None).
+
+        The form follows the suffix, as LMMS expects: ``.mmpz`` compressed, anything
+        else plain XML. Returns the backup made of the replaced file (``<name>.bak``)
+        or None. The project remembers ``path`` as its new file.
+        """
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise UserError("this project has no file yet: give a path to save it to")
+        compressed = container.wants_compression(target)
+        made = atomic_write(target, self.to_bytes(compressed=compressed), backup=backup)
+        self.path, self.compressed = target, compressed
+        return made
+
+    # --- structure -----------------------------------------------------------------
+
+    @property
+    def source(self) -> str | os.PathLike[str] | None:
+        """The file named in error messages."""
+        return self.path
+
+    def _fail(self, problem: str) -> FileFormatError:
+        return FileFormatError(problem, path=self.source)
+
+    def _check_structure(self) -> None:
+        root = self.root
+        if root.tag not in _ROOT_TAGS:
+            tag = root.tag.rsplit("}", 1)[-1]  # without a namespace
+            raise self._fail(f"not an LMMS project (the XML root is <{tag}>)")
+        kind = root.get("type", "song")
+        if kind != "song":
+            what = _OTHER_TYPES.get(kind, f"an LMMS file of type {kind!r}")
+            raise self._fail(f"is {what}, not a song project")
+        for needed in ("head", "song", "song/trackcontainer"):
+            if root.find(needed) is None:
+                raise self._fail(f"not a complete LMMS project: no <{needed}> element")
+        num, den = self.meter
+        if not (1 <= num <= 64 and 1 <= den <= 64) or 192 * num // den < 1:
+            raise self._fail(f"impossible time signature {num}/{den}")
+        # read the song settings once, so a broken value is reported on loading
+        if self.tempo <= 0:
+            raise self._fail(f"impossible tempo {self.tempo:g} bpm")
+        self.master_volume  # noqa: B018 - validates the value
+
+    @property
+    def head(self) -> ET.Element:
+        return self._find("head")
+
+    @property
+    def song(self) -> ET.Element:
+        return self._find("song")
+
+    @property
+    def track_container(self) -> ET.Element:
+        """The song editor's ``<trackcontainer>``."""
+        return self._find("song/trackcontainer")
+
+    def _find(self, path: str) -> ET.Element:
+        el = self.root.find(path)
+        if el is None:
+            raise self._fail(f"no <{path}> element")
+        return el
+
+    # --- song settings -------------------------------------------------------------
+
+    @property
+    def tempo(self) -> float:
+        """Beats (quarter notes) per minute."""
+        return get_float(self.head, "bpm", 140.0, source=self.source)
+
+    @tempo.setter
+    def tempo(self, bpm: float) -> None:
+        if not 10 <= bpm <= 999:
+            raise ParameterError(f"tempo must be 10-999 bpm, got {bpm:g}")
+        set_value(self.head, "bpm", bpm)
+
+    @property
+    def meter(self) -> tuple[int, int]:
+        """Time signature as ``(numerator, denominator)``."""
+        return (
+            get_int(self.head, "timesig_numerator", 4, source=self.source),
+            get_int(self.head, "timesig_denominator", 4, source=self.source),
+        )
+
+    @meter.setter
+    def meter(self, value: tuple[int, int]) -> None:
+        num, den = value
+        if not 1 <= num <= 32 or den not in (1, 2, 4, 8, 16, 32):
+            raise ParameterError(
+                f"time signature must be 1-32 over 1-32 (a power of 2), got {num}/{den}"
+            )
+        set_value(self.head, "timesig_numerator", num)
+        set_value(self.head, "timesig_denominator", den)
+
+    @property
+    def ticks_per_bar(self) -> int:
+        """LMMS ticks in one bar (48 per quarter note: 192 in 4/4)."""
+        num, den = self.meter
+        return max(1, 192 * num // den)
+
+    def bar_tick(self, bar: int) -> int:
+        """The song tick where ``bar`` starts (bars counted from 1, as LMMS shows them)."""
+        if bar < 1:
+            raise ParameterError(f"bars are counted from 1, got {bar}")
+        return (bar - 1) * self.ticks_per_bar
+
+    @property
+    def master_volume(self) -> float:
+        """Master volume in percent (100 = unity, 0-200)."""
+        return get_float(self.head, "mastervol", 100.0, source=self.source)
+
+    @master_volume.setter
+    def master_volume(self, value: float) -> None:
+        if not 0 <= value <= 200:
+            raise ParameterError(f"master volume must be 0-200, got {value:g}")
+        set_value(self.head, "mastervol", value)
+
+    @property
+    def master_pitch(self) -> float:
+        """Master pitch in semitones."""
+        return get_float(self.head, "masterpitch", 0.0, source=self.source)
+
+    # --- tracks --------------------------------------------------------------------
+
+    @property
+    def tracks(self) -> list[Track]:
+        """The song editor's tracks, in order, as typed views."""
+        views: list[Track] = []
+        beat_index = 0
+        for el in self.track_container.findall("track"):
+            views.append(track_view(el, self, beat_index))
+            if isinstance(views[-1], BeatTrack):
+                beat_index += 1
+        return views
+
+    @property
+    def beat_tracks(self) -> list[BeatTrack]:
+        """The Beat+Bassline tracks; ``beat_tracks[i].index == i``."""
+        return [t for t in self.tracks if isinstance(t, BeatTrack)]
+
+    @property
+    def beat_container(self) -> ET.Element | None:
+        """The Beat+Bassline editor's ``<trackcontainer>`` (None without beat tracks)."""
+        for el in self.track_container.findall("track"):
+            if el.get("type") == "1":
+                found = el.find("bbtrack/trackcontainer")
+                if found is not None:
+                    return found
+        return None
+
+    @property
+    def beat_instruments(self) -> list[InstrumentTrack]:
+        """The instrument tracks of the Beat+Bassline editor."""
+        box = self.beat_container
+        if box is None:
+            return []
+        return [
+            InstrumentTrack(el, self) for el in box.findall("track") if el.get("type", "0") == "0"
+        ]
+
+    def find_track(self, name: str) -> Track:
+        """The one track named ``name`` (song editor first, then the Beat+Bassline editor)."""
+        for group in (self.tracks, self.beat_instruments):
+            found = [t for t in group if t.name == name]
+            if len(found) > 1:
+                raise UserError(
+                    f"{len(found)} tracks are named {name!r}; rename one", path=self.source
+                )
+            if found:
+                return found[0]
+        names = sorted({t.name for t in self.tracks + self.beat_instruments})
+        raise UserError(
+            f"no track named {name!r} (tracks: {', '.join(map(repr, names)) or 'none'})",
+            path=self.source,
+        )
+
+    @property
+    def mixer_channels(self) -> list[MixerChannel]:
+        """The FX mixer's channels (reading only: a file without a mixer stays so)."""
+        el = self.song.find("fxmixer")
+        return [] if el is None else Mixer(el, self).channels
+
+    @property
+    def mixer(self) -> Mixer:
+        """The FX mixer, for editing (created with a master channel if the file has none)."""
+        el = self.song.find("fxmixer")
+        if el is None:
+            el = ET.Element("fxmixer")
+            ch = ET.SubElement(el, "fxchannel", {"num": "0", "name": "Master", "volume": "1"})
+            ET.SubElement(ch, "fxchain", {"enabled": "0", "numofeffects": "0"})
+            index = list(self.song).index(self.track_container) + 1
+            insert_child(self.song, index, el, root=self.root)
+        return Mixer(el, self)
+
+    # --- edits ---------------------------------------------------------------------
+
+    def add_instrument_track(
+        self,
+        name: str,
+        instrument: str = "tripleoscillator",
+        *,
+        volume: float = 100.0,
+        pan: float = 0.0,
+        mixer_channel: int = 0,
+        settings: Mapping[str, str] | None = None,
+    ) -> InstrumentTrack:
+        """Append an instrument track to the song editor (see :mod:`.instruments`)."""
+        el = new_instrument_track(
+            name,
+            instrument,
+            volume=volume,
+            pan=pan,
+            mixer_channel=self._channel(mixer_channel),
+            settings=settings,
+        )
+        insert_child(self.track_container, len(self.track_container), el, root=self.root)
+        return InstrumentTrack(el, self)
+
+    def _channel(self, number: int) -> int:
+        if number != 0 and all(ch.number != number for ch in self.mixer_channels):
+            raise ParameterError(f"the mixer has no channel {number}")
+        return number
+
+    def add_beat_track(self, name: str = "Beat/Bassline") -> BeatTrack:
+        """Append a Beat+Bassline track (its beat index is the next free one)."""
+        el = ET.Element("track", {"type": "1", "name": name, "muted": "0", "solo": "0"})
+        bb = ET.SubElement(el, "bbtrack")
+        if self.beat_container is None:  # the first beat track carries the editor
+            ET.SubElement(bb, "trackcontainer", {"type": "bbtrackcontainer"})
+        insert_child(self.track_container, len(self.track_container), el, root=self.root)
+        return self.beat_tracks[-1]
+
+    def add_beat_instrument(
+        self,
+        name: str,
+        instrument: str = "kicker",
+        *,
+        volume: float = 100.0,
+        pan: float = 0.0,
+        mixer_channel: int = 0,
+        settings: Mapping[str, str] | None = None,
+    ) -> InstrumentTrack:
+        """Add an instrument to the Beat+Bassline editor (making a beat track if needed)."""
+        if self.beat_container is None:
+            self.add_beat_track()
+        box = self.beat_container
+        assert box is not None
+        el = new_instrument_track(
+            name,
+            instrument,
+            volume=volume,
+            pan=pan,
+            mixer_channel=self._channel(mixer_channel),
+            settings=settings,
+        )
+        insert_child(box, len(box), el, root=self.root)
+        return InstrumentTrack(el, self)
+
+    def beat_pattern(self, beat: BeatTrack, instrument: InstrumentTrack) -> Pattern | None:
+        """The step pattern ``instrument`` plays in ``beat``, if it has one."""
+        return instrument.pattern_at(beat.index * self.ticks_per_bar)
+
+    def set_beat_notes(
+        self,
+        beat: BeatTrack,
+        instrument: InstrumentTrack,
+        notes: Iterable[LmmsNote],
+        *,
+        steps: int | None = None,
+    ) -> Pattern:
+        """Replace (or create) ``instrument``'s step pattern in ``beat`` with ``notes``."""
+        if instrument not in self.beat_instruments:
+            raise ParameterError(f"track {instrument.name!r} is not in the Beat+Bassline editor")
+        pattern = self.beat_pattern(beat, instrument)
+        if pattern is None:
+            return instrument.add_pattern(
+                beat.index * self.ticks_per_bar, notes, name=instrument.name, steps=steps
+            )
+        pattern.set_notes(notes, steps=steps)
+        return pattern
+
+    # --- measures ------------------------------------------------------------------
+
+    @property
+    def length(self) -> int:
+        """Song length in ticks: the end of the last clip in the song editor."""
+        end = 0
+        for el in self.track_container.findall("track"):
+            for clip in el:
+                if clip.tag == "pattern":
+                    pattern = Pattern(clip, self)
+                    end = max(end, pattern.pos + pattern.length)
+                elif clip.tag in ("bbtco", "sampletco", "automationpattern"):
+                    pos = get_int(clip, "pos", 0, source=self.source)
+                    end = max(end, pos + get_int(clip, "len", 0, source=self.source))
+        return end
+
+    def __repr__(self) -> str:
+        return (
+            f"<Project {str(self.path) if self.path else '(new)'}: {format_number(self.tempo)} bpm>"
+        )

@@ -1,0 +1,393 @@
+"""The model manifest (``model.json``, format 1): parsing, strict validation, writing.
+
+Validation collects *every* problem and raises one :class:`ModelError` naming the
+file and listing them, so a plugin author fixes a manifest in one round. Unknown keys
+are errors (typos must not pass silently); plugin-specific data goes in ``extra``.
+The format is documented in docs/models.md (section 1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from lmms_magenta.errors import ModelError
+from packaging.version import InvalidVersion, Version
+
+from .tasks import Contract, parse_contract
+
+__all__ = [
+    "MANIFEST_NAME",
+    "MANIFEST_VERSION",
+    "PRECISIONS",
+    "FileEntry",
+    "Manifest",
+    "TrainingData",
+    "Variant",
+    "load_manifest",
+    "parse_manifest",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "model.json"
+MANIFEST_VERSION = 1
+#: Precision variants a manifest may list (fp32 is required).
+PRECISIONS = ("fp32", "fp16", "int8")
+MAX_MANIFEST_BYTES = 1 << 20
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+_REQUIRED = (
+    "manifest_version", "name", "version", "task", "opset", "files", "variants",
+    "license", "training_data", "metrics", "retrain",
+)  # fmt: skip
+_OPTIONAL = ("summary", "card", "contract", "extra")
+_VARIANT_KEYS = {"file", "from", "tool", "max_abs_diff", "mean_abs_diff", "samples"}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of a model: relative path, sha256, size; ``url`` in remote indexes."""
+
+    path: str
+    sha256: str
+    size: int
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "size": self.size}
+        if self.url is not None:
+            out["url"] = self.url
+        return out
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A precision variant: its file, and for converted ones how and how far from fp32."""
+
+    file: str
+    source: str | None = None  # "from": the variant it was made from
+    tool: str | None = None
+    max_abs_diff: float | None = None
+    mean_abs_diff: float | None = None
+    samples: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file}
+        for key, value in (
+            ("from", self.source), ("tool", self.tool), ("max_abs_diff", self.max_abs_diff),
+            ("mean_abs_diff", self.mean_abs_diff), ("samples", self.samples),
+        ):  # fmt: skip
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """A data set the model was trained on, with its licence."""
+
+    name: str
+    license: str
+    url: str | None = None
+    notes: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"name": self.name, "license": self.license}
+        out.update({k: v for k, v in (("url", self.url), ("notes", self.notes)) if v})
+        return out
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A validated model manifest (see docs/models.md)."""
+
+    name: str
+    version: str
+    task: str
+    opset: int
+    files: tuple[FileEntry, ...]
+    variants: Mapping[str, Variant]
+    license: str
+    training_data: tuple[TrainingData, ...] = ()
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    retrain: str = ""
+    summary: str = ""
+    card: str | None = None
+    contract: Contract | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """``name@version``."""
+        return f"{self.name}@{self.version}"
+
+    @property
+    def parsed_version(self) -> Version:
+        return Version(self.version)
+
+    def file(self, path: str) -> FileEntry:
+        """The file entry for ``path`` (KeyError if the manifest does not list it)."""
+        for entry in self.files:
+            if entry.path == path:
+                return entry
+        raise KeyError(path)
+
+    def variant_file(self, precision: str) -> FileEntry:
+        """The file entry of a precision variant (KeyError if there is no such variant)."""
+        return self.file(self.variants[precision].file)
+
+    def with_variant(self, precision: str, variant: Variant, entry: FileEntry) -> Manifest:
+        """A copy with ``variant`` added or replaced, and its file listed."""
+        files = tuple(f for f in self.files if f.path != entry.path) + (entry,)
+        return replace(self, files=files, variants={**self.variants, precision: variant})
+
+    def to_json(self, *, with_urls: bool = False) -> dict[str, Any]:
+        """The manifest as JSON data (``url`` of files only when ``with_urls``)."""
+        out: dict[str, Any] = {
+            "manifest_version": MANIFEST_VERSION,
+            "name": self.name,
+            "version": self.version,
+            "task": self.task,
+        }
+        if self.summary:
+            out["summary"] = self.summary
+        out["opset"] = self.opset
+        out["files"] = [
+            f.to_json() if with_urls else replace(f, url=None).to_json() for f in self.files
+        ]
+        out["variants"] = {p: v.to_json() for p, v in self.variants.items()}
+        out["license"] = self.license
+        out["training_data"] = [t.to_json() for t in self.training_data]
+        out["metrics"] = dict(self.metrics)
+        out["retrain"] = self.retrain
+        if self.card:
+            out["card"] = self.card
+        if self.contract is not None:
+            out["contract"] = self.contract.to_json()
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_rel_path(path: Any) -> str | None:
+    """Why ``path`` is not a safe relative POSIX path, or None when it is."""
+    if not isinstance(path, str) or not path:
+        return "must be a non-empty string"
+    if "\\" in path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "must be a relative path with '/' separators"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return "must not contain '.', '..' or empty parts"
+    return None
+
+
+def _parse_files(data: Any, problems: list[str], allow_urls: bool) -> list[FileEntry]:
+    if not isinstance(data, list) or not data:
+        problems.append("'files' must be a non-empty list of {path, sha256, size}")
+        return []
+    out: list[FileEntry] = []
+    seen: set[str] = set()
+    allowed = {"path", "sha256", "size"} | ({"url"} if allow_urls else set())
+    for i, item in enumerate(data):
+        where = f"files[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be an object")
+            continue
+        n = len(problems)
+        unknown = sorted(set(item) - allowed)
+        if unknown:
+            problems.append(f"{where} has unknown key(s) {', '.join(unknown)}")
+        why = _check_rel_path(item.get("path"))
+        if why:
+            problems.append(f"{where}.path {why}")
+        elif item["path"] in seen:
+            problems.append(f"{where}.path '{item['path']}' is listed twice")
+        sha = item.get("sha256")
+        if not isinstance(sha, str) or not _SHA_RE.match(sha):
+            problems.append(f"{where}.sha256 must be 64 lower-case hex digits")
+        size = item.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            problems.append(f"{where}.size must be an int >= 0 (bytes)")
+        url = item.get("url")
+        if url is not None and not isinstance(url, str):
+            problems.append(f"{where}.url must be a string")
+        if len(problems) == n:
+            seen.add(item["path"])
+            out.append(FileEntry(item["path"], sha, size, url))
+    return out
+
+
+def _parse_variants(data: Any, files: set[str], problems: list[str]) -> dict[str, Variant]:
+    if not isinstance(data, dict) or "fp32" not in data:
+        problems.append("'variants' must be an object with at least 'fp32'")
+        return {}
+    out: dict[str, Variant] = {}
+    for precision, item in data.items():
+        where = f"variants.{precision}"
+        if precision not in PRECISIONS:
+            problems.append(f"'{precision}' is not a precision ({', '.join(PRECISIONS)})")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be an object with 'file'")
+            continue
+        n = len(problems)
+        unknown = sorted(set(item) - _VARIANT_KEYS)
+        if unknown:
+            problems.append(f"{where} has unknown key(s) {', '.join(unknown)}")
+        if item.get("file") not in files:
+            problems.append(f"{where}.file {item.get('file')!r} is not one of 'files'")
+        for key in ("from", "tool"):
+            if key in item and not isinstance(item[key], str):
+                problems.append(f"{where}.{key} must be a string")
+        for key in ("max_abs_diff", "mean_abs_diff"):
+            if key in item and not (_is_number(item[key]) and item[key] >= 0):
+                problems.append(f"{where}.{key} must be a number >= 0")
+        samples = item.get("samples")
+        if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool)):
+            problems.append(f"{where}.samples must be an int")
+        if len(problems) == n:
+            out[precision] = Variant(
+                item["file"], item.get("from"), item.get("tool"),
+                item.get("max_abs_diff"), item.get("mean_abs_diff"), samples,
+            )  # fmt: skip
+    return out
+
+
+def _parse_training_data(data: Any, problems: list[str]) -> list[TrainingData]:
+    if not isinstance(data, list):
+        problems.append("'training_data' must be a list of {name, license[, url, notes]}")
+        return []
+    out = []
+    for i, item in enumerate(data):
+        where = f"training_data[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be an object")
+            continue
+        n = len(problems)
+        unknown = sorted(set(item) - {"name", "license", "url", "notes"})
+        if unknown:
+            problems.append(f"{where} has unknown key(s) {', '.join(unknown)}")
+        for key in ("name", "license"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                problems.append(f"{where}.{key} must be a non-empty string")
+        for key in ("url", "notes"):
+            if key in item and not isinstance(item[key], str):
+                problems.append(f"{where}.{key} must be a string")
+        if len(problems) == n:
+            out.append(TrainingData(item["name"], item["license"], item.get("url"), item.get("notes")))
+    return out
+
+
+def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, allow_urls: bool = False) -> Manifest:
+    """Validate manifest data; raise ModelError listing every problem.
+
+    ``path`` names the file in the message; ``allow_urls`` accepts file ``url`` keys
+    (remote index entries).
+    """
+    where = os.fspath(path) if path is not None else None
+    if not isinstance(data, dict):
+        raise ModelError("a model manifest must be a JSON object", path=where)
+    problems: list[str] = []
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        problems.append(f"missing key(s) {', '.join(missing)}")
+    unknown = sorted(set(data) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(unknown)} (put your own data in 'extra')")
+    if "manifest_version" in data and data["manifest_version"] != MANIFEST_VERSION:
+        problems.append(f"manifest_version must be {MANIFEST_VERSION} (got {data['manifest_version']!r})")
+    name = data.get("name")
+    if "name" in data and (not isinstance(name, str) or not NAME_RE.match(name)):
+        problems.append(f"name {name!r} must match {NAME_RE.pattern}")
+    version = data.get("version")
+    if "version" in data:
+        try:
+            Version(version if isinstance(version, str) else "!")
+        except InvalidVersion:
+            problems.append(f"version {version!r} is not a PEP 440 version")
+    for key in ("task", "license"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            problems.append(f"'{key}' must be a non-empty string")
+    for key in ("retrain", "summary"):
+        if key in data and not isinstance(data[key], str):
+            problems.append(f"'{key}' must be a string")
+    opset = data.get("opset")
+    if "opset" in data and (not isinstance(opset, int) or isinstance(opset, bool) or opset < 1):
+        problems.append("'opset' must be an int >= 1")
+    files = _parse_files(data["files"], problems, allow_urls) if "files" in data else []
+    paths = {f.path for f in files}
+    variants = _parse_variants(data["variants"], paths, problems) if "variants" in data else {}
+    training = _parse_training_data(data["training_data"], problems) if "training_data" in data else []
+    metrics = data.get("metrics", {})
+    if not isinstance(metrics, dict) or not all(
+        isinstance(k, str) and _is_number(v) for k, v in metrics.items()
+    ):
+        problems.append("'metrics' must be an object of name -> number")
+    card = data.get("card")
+    if card is not None and card not in paths:
+        problems.append(f"card {card!r} is not one of 'files'")
+    contract = parse_contract(data["contract"], "contract", problems) if "contract" in data else None
+    extra = data.get("extra", {})
+    if not isinstance(extra, dict):
+        problems.append("'extra' must be an object")
+    if problems:
+        count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+        raise ModelError(f"invalid model manifest, {count}: " + "; ".join(problems), path=where)
+    return Manifest(
+        name=name, version=version, task=data["task"], opset=opset, files=tuple(files),
+        variants=variants, license=data["license"], training_data=tuple(training),
+        metrics=dict(metrics), retrain=data["retrain"], summary=data.get("summary", ""),
+        card=card, contract=contract, extra=dict(extra),
+    )  # fmt: skip
+
+
+def load_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """Read and validate a ``model.json`` file (ModelError naming it on any problem)."""
+    where = os.fspath(path)
+    try:
+        with open(where, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+    except OSError as exc:
+        raise ModelError(f"cannot read the model manifest: {exc.strerror}", path=where) from exc
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise ModelError(f"model manifest is larger than {MAX_MANIFEST_BYTES} bytes", path=where)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"model manifest is not valid JSON: {exc}", path=where) from exc
+    return parse_manifest(data, path=where)
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> Path:
+    """Write ``folder/model.json`` atomically, keeping the previous one as ``model.json.bak``."""
+    import shutil
+    import tempfile
+
+    target = folder / MANIFEST_NAME
+    fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".json.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest.to_json(), fh, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            shutil.copy2(target, folder / (MANIFEST_NAME + ".bak"))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,161 @@
+"""Configuration: directories, file + environment + flag layers, where a plugin was disabled."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import platformdirs
+import pytest
+from conftest import FxEnv
+from lmms_magenta import Config, Kernel, UserError
+from lmms_magenta.config import set_plugin_enabled, user_dirs
+
+
+def write(env: FxEnv, text: str) -> Path:
+    env.config_file.write_text(text)
+    return env.config_file
+
+
+def test_directories_come_from_the_env_overrides(fx_env: FxEnv) -> None:
+    config = Config.load()
+    assert (config.config_dir, config.data_dir, config.cache_dir) == (
+        fx_env.config,
+        fx_env.data,
+        fx_env.cache,
+    )
+    assert config.config_file == fx_env.config / "config.toml"
+    assert (config.strict, config.trace, config.backend) == (False, False, "auto")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG shortcut is Linux-only")
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-test", "relative/ignored"])
+def test_default_directories_match_platformdirs(monkeypatch, xdg: str | None) -> None:
+    for var in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.delenv(f"LMMS_MAGENTA_{var}_DIR", raising=False)
+        if xdg is None:
+            monkeypatch.delenv(f"XDG_{var}_HOME", raising=False)
+        else:
+            monkeypatch.setenv(f"XDG_{var}_HOME", f"{xdg}/{var.lower()}")
+    assert user_dirs() == (
+        platformdirs.user_config_dir("lmms-magenta", appauthor=False),
+        platformdirs.user_data_dir("lmms-magenta", appauthor=False),
+        platformdirs.user_cache_dir("lmms-magenta", appauthor=False),
+    )
+
+
+def test_file_settings(fx_env: FxEnv) -> None:
+    write(
+        fx_env,
+        'strict = true\ntrace = true\n[plugins]\ndisabled = ["style"]\n'
+        '[plugins.groove]\nintensity = 0.5\n[hardware]\nbackend = "openvino:CPU"\n',
+    )
+    config = Config.load()
+    assert (config.strict, config.trace, config.backend) == (True, True, "openvino:CPU")
+    assert config.plugin("groove") == {"intensity": 0.5}
+    assert config.plugin("other") == {}
+    assert config.disabled_by("style") == str(fx_env.config_file)
+    assert config.disabled_by("groove") is None
+
+
+def test_env_overrides_file_and_flags_override_env(fx_env: FxEnv, monkeypatch) -> None:
+    write(fx_env, 'strict = true\n[plugins]\ndisabled = ["a", "b"]\n[hardware]\nbackend = "cpu"\n')
+    monkeypatch.setenv("LMMS_MAGENTA_ENABLE", "a")
+    monkeypatch.setenv("LMMS_MAGENTA_DISABLE", "c, d")
+    monkeypatch.setenv("LMMS_MAGENTA_STRICT", "0")
+    monkeypatch.setenv("LMMS_MAGENTA_BACKEND", "opencl")
+    config = Config.load()
+    assert config.disabled_by("a") is None
+    assert config.disabled_by("b") == str(fx_env.config_file)
+    assert config.disabled_by("c") == "LMMS_MAGENTA_DISABLE"
+    assert (config.strict, config.backend) == (False, "opencl")
+    flagged = Config.load(enable=["c"], disable=["a"], strict=True, backend="vulkan:0")
+    assert flagged.disabled_by("c") is None
+    assert flagged.disabled_by("a") == "--disable"
+    assert flagged.disabled_by("d") == "LMMS_MAGENTA_DISABLE"
+    assert (flagged.strict, flagged.backend) == (True, "vulkan:0")
+
+
+def test_wildcard_disables_everything_not_enabled(fx_env: FxEnv) -> None:
+    write(fx_env, '[plugins]\ndisabled = ["*"]\nenabled = ["groove"]\n')
+    config = Config.load()
+    assert config.disabled_by("groove") is None
+    assert config.disabled_by("pattern") == str(fx_env.config_file)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("strict = [", "the config file is not valid TOML"),
+        ("strict = 1", "'strict' must be true or false"),
+        ("[plugins]\ndisabled = 'x'", "'plugins.disabled' must be a list of plugin names"),
+        ("[plugins]\ngroove = 3", "'plugins.groove' must be a table"),
+        ("[hardware]\nbackend = 'cpu:'", "backend 'cpu:' is not 'auto'"),
+    ],
+)
+def test_bad_file_is_a_user_error_naming_the_file(fx_env: FxEnv, text: str, problem: str) -> None:
+    path = write(fx_env, text)
+    with pytest.raises(UserError) as info:
+        Config.load()
+    assert str(info.value).startswith(f"{path}: ")
+    assert problem in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_env_value_names_the_variable(fx_env: FxEnv, monkeypatch) -> None:
+    monkeypatch.setenv("LMMS_MAGENTA_TRACE", "maybe")
+    with pytest.raises(UserError, match="LMMS_MAGENTA_TRACE='maybe' is not a boolean"):
+        Config.load()
+
+
+def test_enable_disable_edit_the_file_atomically_with_backup(fx_env: FxEnv) -> None:
+    write(fx_env, "[plugins.groove]\nintensity = 0.5\n")
+    set_plugin_enabled(fx_env.config_file, "pattern", False)
+    data = tomllib.loads(fx_env.config_file.read_text())
+    assert data["plugins"]["disabled"] == ["pattern"]
+    assert data["plugins"]["groove"] == {"intensity": 0.5}
+    assert fx_env.config_file.with_suffix(".toml.bak").read_text() == (
+        "[plugins.groove]\nintensity = 0.5\n"
+    )
+    set_plugin_enabled(fx_env.config_file, "pattern", True)
+    assert tomllib.loads(fx_env.config_file.read_text())["plugins"]["disabled"] == []
+    assert [p.name for p in fx_env.config.iterdir()] == sorted(["config.toml", "config.toml.bak"])
+
+
+def test_enable_under_a_wildcard_adds_to_enabled(fx_env: FxEnv) -> None:
+    write(fx_env, '[plugins]\ndisabled = ["*"]\n')
+    set_plugin_enabled(fx_env.config_file, "groove", True)
+    assert Config.load().disabled_by("groove") is None
+
+
+def test_editing_refuses_a_broken_file(fx_env: FxEnv) -> None:
+    write(fx_env, "strict = [")
+    with pytest.raises(UserError, match="not valid TOML"):
+        set_plugin_enabled(fx_env.config_file, "x", False)
+    assert fx_env.config_file.read_text() == "strict = ["
+
+
+@pytest.mark.parametrize(
+    ("how", "source"),
+    [("file", "{file}"), ("env", "LMMS_MAGENTA_DISABLE"), ("flag", "--disable")],
+)
+def test_disabling_names_where_in_plugin_states(
+    fx_dists, fx_env: FxEnv, monkeypatch, how: str, source: str
+) -> None:
+    kwargs = {}
+    if how == "file":
+        write(fx_env, '[plugins]\ndisabled = ["fxpattern"]\n')
+    elif how == "env":
+        monkeypatch.setenv("LMMS_MAGENTA_DISABLE", "fxpattern")
+    else:
+        kwargs["disable"] = ["fxpattern"]
+    source = source.format(file=fx_env.config_file)
+    infos = Kernel(path=[fx_dists["good"]], **kwargs).plugins
+    assert (infos["fxpattern"].state, infos["fxpattern"].reason) == (
+        "disabled",
+        f"disabled by {source}",
+    )
+    assert not infos["fxpattern"].problem
+    assert infos["fxgroove"].reason == f"requires 'fxpattern', which is disabled ({source})"
+    assert infos["fxgroove"].problem
