@@ -93,7 +93,7 @@ def timed(cmd: list[str], env: dict[str, str], before: Path | None = None) -> fl
     if before is not None:
         shutil.rmtree(before, ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    subprocess.run(cmd, env=env, capture_output=True, check=True)
     return time.perf_counter() - start
 
 

@@ -73,6 +73,9 @@ __all__ = [
     "hookimpl",
 ]
 
+_PARAM_NAMES: tuple[str, ...] = ("Bool", "Choice", "File", "Integer", "Key", "Number", "Param")
+_PARAM_NAMES += ("Pitch", "Scale", "Schema", "Seed")
+
 # public name -> module that defines it (imported on first access)
 _LAZY = {
     "Config": "config",
@@ -81,11 +84,7 @@ _LAZY = {
     "PluginInfo": "manifest",
     "hookimpl": "hookspecs",
     **dict.fromkeys(("Backend", "Device", "Session"), "hardware"),
-    **dict.fromkeys(
-        ("Bool", "Choice", "File", "Integer", "Key", "Number", "Param", "Pitch", "Scale")
-        + ("Schema", "Seed"),
-        "params",
-    ),
+    **dict.fromkeys(_PARAM_NAMES, "params"),
 }
 
 

@@ -36,6 +36,8 @@ INDEX_FORMAT = 1
 PLUGIN_DIST_PREFIX = "lmms-magenta-"
 _META_SUFFIXES = (".dist-info", ".egg-info")
 _EGG_INFO_FILES = ("PKG-INFO", "entry_points.txt", "requires.txt")
+#: an index file not rewritten for this long is deleted (another venv, an old cwd)
+STALE_SECONDS = 30 * 24 * 3600
 
 
 class Index:
@@ -157,13 +159,25 @@ def _read_cache(cache: str, stamp: str, dirs: Sequence[str]) -> Index | None:
 
 
 def _write_cache(cache: str, data: dict[str, Any]) -> None:
-    """Atomically replace the cache file; a read-only cache directory is not an error."""
+    """Atomically replace the cache file; a read-only cache directory is not an error.
+
+    Each search path (interpreter, working directory) has its own file; files not
+    used for :data:`STALE_SECONDS` are removed here, which runs only on a cache miss.
+    """
     try:
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        directory = os.path.dirname(cache)
+        os.makedirs(directory, exist_ok=True)
         tmp = f"{cache}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(data, fh, separators=(",", ":"))
         os.replace(tmp, cache)
+        import time
+
+        old = time.time() - STALE_SECONDS
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("index-") and entry.stat().st_mtime < old:
+                    os.unlink(entry.path)
     except OSError:
         pass
 

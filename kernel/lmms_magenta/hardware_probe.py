@@ -55,17 +55,6 @@ def _backend_plugins(kernel: Kernel) -> list[list[str]]:
     )
 
 
-def _mark_broken(
-    kernel: Kernel, plugin: str, reason: str, exc: BaseException | None = None
-) -> None:
-    """Isolate a backend plugin whose probe misbehaved, exactly like a failing hook.
-
-    Uses the kernel's own failure path (broken state, dependents disabled, PluginError
-    in strict mode). TODO(H1): switch to a public ``Kernel.mark_broken`` once it exists.
-    """
-    kernel._fail(plugin, reason, exc)
-
-
 def fingerprint(kernel: Kernel, profile: Profile) -> dict[str, Any]:
     """What must be unchanged for a cached probe to be trusted."""
     return {
@@ -116,7 +105,7 @@ def probe_all(kernel: Kernel) -> tuple[list[Device], list[BackendReport]]:
         except Exception as err:  # isolation: a bad contribution disables only its plugin
             problem = f"invalid backend: {type(err).__name__}: {err}"
             logger.warning("plugin %r: %s", plugin, problem)
-            _mark_broken(kernel, plugin, problem, err)
+            kernel.mark_broken(plugin, problem, err)
             broken.add(plugin)
             reports.append(BackendReport(plugin, plugin, problem=problem))
             continue
@@ -130,7 +119,7 @@ def probe_all(kernel: Kernel) -> tuple[list[Device], list[BackendReport]]:
         except Exception as err:  # isolation: any probe bug disables only its plugin
             problem = f"probe failed: {type(err).__name__}: {err}"
             logger.warning("backend %r (plugin %r) %s", name, plugin, problem)
-            _mark_broken(kernel, plugin, f"backend {name!r} {problem}", err)
+            kernel.mark_broken(plugin, f"backend {name!r} {problem}", err)
             broken.add(plugin)
             reports.append(BackendReport(name, plugin, problem=problem))
             continue

@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -21,25 +20,16 @@ from typing import IO, Any
 
 from lmms_magenta.errors import ModelError
 
+from .urls import check_url
+
 __all__ = ["MAX_INDEX_BYTES", "check_url", "download", "fetch_json"]
 
 MAX_INDEX_BYTES = 8 << 20
-ALLOWED_SCHEMES = ("http", "https")
 _CHUNK = 64 << 10
 USER_AGENT = "lmms-magenta-models/0.1"
 
 #: ``progress(done_bytes, total_bytes)``
 Progress = Callable[[int, int], None]
-
-
-def check_url(url: str, *, where: str | None = None) -> str:
-    """Return ``url`` if it is an http(s) URL with a host; ModelError otherwise."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.netloc:
-        raise ModelError(
-            f"refusing URL {url!r}: only http:// and https:// URLs are allowed", path=where
-        )
-    return url
 
 
 class _SafeRedirect(urllib.request.HTTPRedirectHandler):

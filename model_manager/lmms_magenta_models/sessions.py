@@ -84,6 +84,13 @@ class SessionCache:
         if item is not None:
             item[0].close()
 
+    def close_model(self, model_key: str) -> None:
+        """Close every session of model ``name@version`` (any precision)."""
+        with self._lock:
+            keys = [k for k, (_, info) in self._open.items() if info.key == model_key]
+        for key in keys:
+            self.close(key)
+
     def close_all(self) -> None:
         with self._lock:
             items = list(self._open.values())

@@ -12,7 +12,7 @@ from typing import Any
 
 from lmms_magenta.errors import UserError
 
-from .remote import check_url
+from .urls import check_url
 
 __all__ = ["Settings"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from lmms_magenta.errors import ModelError
 
 from .manifest import MANIFEST_NAME, Manifest, load_manifest, parse_manifest
-from .remote import check_url, fetch_json
+from .urls import check_url
 
 if TYPE_CHECKING:
     from lmms_magenta.kernel import Kernel
@@ -193,6 +193,8 @@ class IndexSource:
     def entries(self) -> list[ModelEntry]:
         if self._entries is not None:
             return self._entries
+        from .remote import fetch_json
+
         data = fetch_json(self.url, timeout=self.timeout)
         if not isinstance(data, dict) or data.get("index_version") != INDEX_VERSION:
             raise ModelError(f"model index {self.url} is not a format-{INDEX_VERSION} index "

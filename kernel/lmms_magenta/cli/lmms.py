@@ -127,7 +127,14 @@ def import_midi(
     beat: int,
     output: Path | None,
 ) -> None:
-    """Put the notes of the MIDI file CLIP into a track of PROJECT."""
+    """Put the notes of the MIDI file CLIP into a track of PROJECT.
+
+    All notes of CLIP go into one pattern starting at bar --at of the track (a new
+    instrument track when no track has that name). Notes keep their beats; the
+    project's tempo is kept. For an instrument of the Beat+Bassline editor the notes
+    become step hits of beat --beat, played at the instrument's base note.
+    PROJECT is replaced (the old file kept as PROJECT.bak) unless -o is given.
+    """
     from ..lmms import InstrumentTrack, Project
     from ..lmms.convert import clip_to_notes
     from ..music import Clip, read_midi

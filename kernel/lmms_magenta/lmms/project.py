@@ -26,40 +26,11 @@ from .base import insert_child
 from .instruments import new_instrument_track
 from .mixer import Mixer, MixerChannel
 from .patterns import LmmsNote, Pattern
+from .skeleton import NEW_PROJECT_XML, check_structure
 from .tracks import BeatTrack, InstrumentTrack, Track, track_view
 from .values import format_number, get_float, get_int, set_value
 
 __all__ = ["Project"]
-
-_ROOT_TAGS = ("lmms-project", "multimedia-project")  # the latter: LMMS 0.4 and older
-_OTHER_TYPES = {
-    "instrumenttracksettings": "an instrument preset",
-    "effectsettings": "an effect preset",
-    "clipboard-data": "clipboard data",
-    "dragndropdata": "drag-and-drop data",
-    "journaldata": "undo journal data",
-}
-
-_NEW_PROJECT = """<?xml version="1.0"?>
-<!DOCTYPE lmms-project>
-<lmms-project version="1.0" creator="lmms-magenta" creatorversion="1.2.2" type="song">
-  <head bpm="120" timesig_numerator="4" timesig_denominator="4" mastervol="100" masterpitch="0"/>
-  <song>
-    <trackcontainer type="song">
-    </trackcontainer>
-    <track type="6" name="Automation track" muted="0" solo="0">
-      <automationtrack/>
-    </track>
-    <fxmixer>
-      <fxchannel num="0" name="Master" volume="1" muted="0" soloed="0">
-        <fxchain enabled="0" numofeffects="0"/>
-      </fxchannel>
-    </fxmixer>
-    <timeline lp0pos="0" lp1pos="192" lpstate="0"/>
-    <controllers/>
-  </song>
-</lmms-project>
-"""
 
 
 class Project:
@@ -70,14 +41,17 @@ class Project:
         root: ET.Element,
         *,
         path: str | os.PathLike[str] | None = None,
+        source: str | os.PathLike[str] | None = None,
         doctype: str | None = "lmms-project",
         compressed: bool = False,
     ) -> None:
-        self.root = root
+        #: The file :meth:`save` writes to by default (None for a new project).
         self.path = Path(path) if path is not None else None
+        self.root = root
         self.doctype = doctype
         self.compressed = compressed
-        self._check_structure()
+        self._source = source
+        check_structure(self)
 
     # --- loading and saving --------------------------------------------------------
 
@@ -88,14 +62,17 @@ class Project:
         Every problem raises :class:`FileFormatError` (a UserError) naming the file.
         """
         data = read_limited(path, container.MAX_PROJECT_BYTES)
-        return cls.from_bytes(data, source=path)
+        project = cls.from_bytes(data, source=path)
+        project.path = Path(path)
+        return project
 
     @classmethod
     def from_bytes(cls, data: bytes, *, source: str | os.PathLike[str]) -> Project:
-        """Parse the bytes of a project file; ``source`` is named in errors."""
+        """Parse the bytes of a project file; ``source`` is named in errors (it is not
+        a place to save to: give :meth:`save` a path)."""
         xml, compressed = container.unpack(data, source=source)
         root, doctype = xmlio.parse(xml, source=source)
-        return cls(root, path=source, doctype=doctype, compressed=compressed)
+        return cls(root, source=source, doctype=doctype, compressed=compressed)
 
     @classmethod
     def new(
@@ -106,7 +83,7 @@ class Project:
         master_volume: float = 100.0,
     ) -> Project:
         """A minimal empty song LMMS loads: master channel, hidden automation track."""
-        root, doctype = xmlio.parse(_NEW_PROJECT.encode(), source="<new project>")
+        root, doctype = xmlio.parse(NEW_PROJECT_XML.encode(), source="<new project>")
         project = cls(root, doctype=doctype)
         project.tempo = tempo
         project.meter = meter
@@ -140,30 +117,7 @@ class Project:
     @property
     def source(self) -> str | os.PathLike[str] | None:
         """The file named in error messages."""
-        return self.path
-
-    def _fail(self, problem: str) -> FileFormatError:
-        return FileFormatError(problem, path=self.source)
-
-    def _check_structure(self) -> None:
-        root = self.root
-        if root.tag not in _ROOT_TAGS:
-            tag = root.tag.rsplit("}", 1)[-1]  # without a namespace
-            raise self._fail(f"not an LMMS project (the XML root is <{tag}>)")
-        kind = root.get("type", "song")
-        if kind != "song":
-            what = _OTHER_TYPES.get(kind, f"an LMMS file of type {kind!r}")
-            raise self._fail(f"is {what}, not a song project")
-        for needed in ("head", "song", "song/trackcontainer"):
-            if root.find(needed) is None:
-                raise self._fail(f"not a complete LMMS project: no <{needed}> element")
-        num, den = self.meter
-        if not (1 <= num <= 64 and 1 <= den <= 64) or 192 * num // den < 1:
-            raise self._fail(f"impossible time signature {num}/{den}")
-        # read the song settings once, so a broken value is reported on loading
-        if self.tempo <= 0:
-            raise self._fail(f"impossible tempo {self.tempo:g} bpm")
-        self.master_volume  # noqa: B018 - validates the value
+        return self.path if self.path is not None else self._source
 
     @property
     def head(self) -> ET.Element:
@@ -181,7 +135,7 @@ class Project:
     def _find(self, path: str) -> ET.Element:
         el = self.root.find(path)
         if el is None:
-            raise self._fail(f"no <{path}> element")
+            raise FileFormatError(f"no <{path}> element", path=self.source)
         return el
 
     # --- song settings -------------------------------------------------------------

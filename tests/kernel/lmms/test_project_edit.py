@@ -143,6 +143,8 @@ def test_new_project_is_minimal_and_valid(tmp_path: Path) -> None:
     assert [(c.number, c.name) for c in song.mixer_channels] == [(0, "Master")]
     with pytest.raises(UserError, match="no file yet"):
         song.save()
+    with pytest.raises(UserError, match="no file yet"):  # a source name is not a save path
+        Project.from_bytes(song.to_bytes(), source="clipboard").save()
     path = tmp_path / "new.mmp"
     assert song.save(path) is None
     assert path.read_bytes().startswith(b'<?xml version="1.0"?>\n<!DOCTYPE lmms-project>\n')
