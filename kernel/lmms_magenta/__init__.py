@@ -26,10 +26,13 @@ TYPE_CHECKING = False  # avoids importing typing (~4 ms); mypy understands the n
 if TYPE_CHECKING:
     from .config import Config
     from .features import Feature
-    from .hardware import Backend, Device, Session
+    from .hardware import Backend, Device, HardwareChoice, Session, TensorInfo, select_hardware
+    from .hardware_sessions import open_session
     from .hookspecs import hookimpl
     from .kernel import Kernel
+    from .lmms import Project
     from .manifest import PluginInfo
+    from .music import Clip, Meter, MidiSong, Note, read_midi, write_midi
     from .params import (
         Bool,
         Choice,
@@ -43,34 +46,48 @@ if TYPE_CHECKING:
         Schema,
         Seed,
     )
+    from .presets import load_preset, save_preset
 
 __all__ = [
     "Backend",
     "BackendError",
     "Bool",
     "Choice",
+    "Clip",
     "Config",
     "Device",
     "Feature",
     "File",
     "FileFormatError",
+    "HardwareChoice",
     "Integer",
     "Kernel",
     "Key",
+    "Meter",
+    "MidiSong",
     "ModelError",
+    "Note",
     "Number",
     "Param",
     "ParameterError",
     "Pitch",
     "PluginError",
     "PluginInfo",
+    "Project",
     "Scale",
     "Schema",
     "Seed",
     "Session",
+    "TensorInfo",
     "UserError",
     "__version__",
     "hookimpl",
+    "load_preset",
+    "open_session",
+    "read_midi",
+    "save_preset",
+    "select_hardware",
+    "write_midi",
 ]
 
 _PARAM_NAMES: tuple[str, ...] = ("Bool", "Choice", "File", "Integer", "Key", "Number", "Param")
@@ -83,7 +100,14 @@ _LAZY = {
     "Kernel": "kernel",
     "PluginInfo": "manifest",
     "hookimpl": "hookspecs",
-    **dict.fromkeys(("Backend", "Device", "Session"), "hardware"),
+    **dict.fromkeys(
+        ("Backend", "Device", "HardwareChoice", "Session", "TensorInfo", "select_hardware"),
+        "hardware",
+    ),
+    "open_session": "hardware_sessions",
+    "Project": "lmms",
+    **dict.fromkeys(("Clip", "Meter", "MidiSong", "Note", "read_midi", "write_midi"), "music"),
+    **dict.fromkeys(("load_preset", "save_preset"), "presets"),
     **dict.fromkeys(_PARAM_NAMES, "params"),
 }
 

@@ -19,11 +19,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .manifest import FileEntry, Manifest, TrainingData, Variant, load_manifest, parse_manifest
-    from .repository import Catalogue, ModelRepository, ResolvedModel, parse_spec
-    from .sessions import LazySession, LoadedModel
-    from .sources import FolderSource, IndexSource, ModelEntry, ModelSource
-    from .tasks import BUILTIN_TASKS, Contract, TaskRegistry, TensorSpec
+    from .manifest import FileEntry, Manifest, TrainingData, Variant, load_manifest, parse_manifest  # noqa: F401
+    from .repository import Catalogue, ModelRepository, ResolvedModel, parse_spec  # noqa: F401
+    from .sessions import LazySession, LoadedModel  # noqa: F401
+    from .sources import FolderSource, IndexSource, ModelEntry, ModelSource  # noqa: F401
+    from .tasks import BUILTIN_TASKS, Contract, TaskRegistry, TensorSpec  # noqa: F401
 
 _EXPORTS = {
     "BUILTIN_TASKS": "tasks",

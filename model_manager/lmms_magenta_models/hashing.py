@@ -94,7 +94,9 @@ class VerifiedCache:
             if self._load().pop(str(path.resolve()), None) is not None:
                 self._save()
 
-    def verify(self, path: Path, sha256: str, size: int | None = None, *, fresh: bool = False) -> None:
+    def verify(
+        self, path: Path, sha256: str, size: int | None = None, *, fresh: bool = False
+    ) -> None:
         """Raise ModelError naming ``path`` unless it exists with the expected sha256.
 
         ``fresh=True`` ignores the cache (``models verify``).

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lmms_magenta.errors import ModelError
 from packaging.version import InvalidVersion, Version
+
+from lmms_magenta.errors import ModelError
 
 from .tasks import Contract, parse_contract
 
@@ -145,7 +146,7 @@ class Manifest:
 
     def with_variant(self, precision: str, variant: Variant, entry: FileEntry) -> Manifest:
         """A copy with ``variant`` added or replaced, and its file listed."""
-        files = tuple(f for f in self.files if f.path != entry.path) + (entry,)
+        files = (*(f for f in self.files if f.path != entry.path), entry)
         return replace(self, files=files, variants={**self.variants, precision: variant})
 
     def to_json(self, *, with_urls: bool = False) -> dict[str, Any]:
@@ -226,7 +227,7 @@ def _parse_files(data: Any, problems: list[str], allow_urls: bool) -> list[FileE
             problems.append(f"{where}.url must be a string")
         if len(problems) == n:
             seen.add(item["path"])
-            out.append(FileEntry(item["path"], sha, size, url))
+            out.append(FileEntry(item["path"], item["sha256"], item["size"], url))
     return out
 
 
@@ -287,11 +288,15 @@ def _parse_training_data(data: Any, problems: list[str]) -> list[TrainingData]:
             if key in item and not isinstance(item[key], str):
                 problems.append(f"{where}.{key} must be a string")
         if len(problems) == n:
-            out.append(TrainingData(item["name"], item["license"], item.get("url"), item.get("notes")))
+            out.append(
+                TrainingData(item["name"], item["license"], item.get("url"), item.get("notes"))
+            )
     return out
 
 
-def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, allow_urls: bool = False) -> Manifest:
+def parse_manifest(
+    data: Any, *, path: str | os.PathLike[str] | None = None, allow_urls: bool = False
+) -> Manifest:
     """Validate manifest data; raise ModelError listing every problem.
 
     ``path`` names the file in the message; ``allow_urls`` accepts file ``url`` keys
@@ -308,7 +313,9 @@ def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, all
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)} (put your own data in 'extra')")
     if "manifest_version" in data and data["manifest_version"] != MANIFEST_VERSION:
-        problems.append(f"manifest_version must be {MANIFEST_VERSION} (got {data['manifest_version']!r})")
+        problems.append(
+            f"manifest_version must be {MANIFEST_VERSION} (got {data['manifest_version']!r})"
+        )
     name = data.get("name")
     if "name" in data and (not isinstance(name, str) or not NAME_RE.match(name)):
         problems.append(f"name {name!r} must match {NAME_RE.pattern}")
@@ -330,7 +337,9 @@ def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, all
     files = _parse_files(data["files"], problems, allow_urls) if "files" in data else []
     paths = {f.path for f in files}
     variants = _parse_variants(data["variants"], paths, problems) if "variants" in data else {}
-    training = _parse_training_data(data["training_data"], problems) if "training_data" in data else []
+    training = (
+        _parse_training_data(data["training_data"], problems) if "training_data" in data else []
+    )
     metrics = data.get("metrics", {})
     if not isinstance(metrics, dict) or not all(
         isinstance(k, str) and _is_number(v) for k, v in metrics.items()
@@ -339,7 +348,9 @@ def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, all
     card = data.get("card")
     if card is not None and card not in paths:
         problems.append(f"card {card!r} is not one of 'files'")
-    contract = parse_contract(data["contract"], "contract", problems) if "contract" in data else None
+    contract = (
+        parse_contract(data["contract"], "contract", problems) if "contract" in data else None
+    )
     extra = data.get("extra", {})
     if not isinstance(extra, dict):
         problems.append("'extra' must be an object")
@@ -347,11 +358,21 @@ def parse_manifest(data: Any, *, path: str | os.PathLike[str] | None = None, all
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
         raise ModelError(f"invalid model manifest, {count}: " + "; ".join(problems), path=where)
     return Manifest(
-        name=name, version=version, task=data["task"], opset=opset, files=tuple(files),
-        variants=variants, license=data["license"], training_data=tuple(training),
-        metrics=dict(metrics), retrain=data["retrain"], summary=data.get("summary", ""),
-        card=card, contract=contract, extra=dict(extra),
-    )  # fmt: skip
+        name=data["name"],
+        version=data["version"],
+        task=data["task"],
+        opset=data["opset"],
+        files=tuple(files),
+        variants=variants,
+        license=data["license"],
+        training_data=tuple(training),
+        metrics=dict(metrics),
+        retrain=data["retrain"],
+        summary=data.get("summary", ""),
+        card=card,
+        contract=contract,
+        extra=dict(extra),
+    )
 
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:

@@ -97,7 +97,10 @@ def check_contract(
     """Every way the graph's inputs and outputs differ from ``contract`` (empty: fits)."""
     problems: list[str] = []
     bound: dict[str, tuple[int, str]] = {}
-    for kind, want_all, got_all in (("input", contract.inputs, inputs), ("output", contract.outputs, outputs)):
+    for kind, want_all, got_all in (
+        ("input", contract.inputs, inputs),
+        ("output", contract.outputs, outputs),
+    ):
         for name, want in want_all.items():
             got = got_all.get(name)
             if got is None:

@@ -71,7 +71,9 @@ def install(
     entry = remote[0]
     m = entry.manifest
     if repo.store.folder(m.name, m.version).exists():
-        raise ModelError(f"model {m.key} is already installed", path=repo.store.folder(m.name, m.version))
+        raise ModelError(
+            f"model {m.key} is already installed", path=repo.store.folder(m.name, m.version)
+        )
     for file in m.files:
         if file.size > repo.settings.max_file_bytes:
             raise ModelError(
@@ -255,7 +257,9 @@ def remove(repo: ModelRepository, spec: str) -> ModelEntry:
         repo.resolve(spec)  # raises the "not installed" error
     if len(stored) > 1 and wanted is None:
         versions = ", ".join(e.manifest.version for e in stored)
-        raise ModelError(f"several versions of '{name}' are installed ({versions}); name one: {name}@VERSION")
+        raise ModelError(
+            f"several versions of '{name}' are installed ({versions}); name one: {name}@VERSION"
+        )
     entry = stored[0]
     repo.sessions.close_model(entry.manifest.key)
     assert entry.folder is not None

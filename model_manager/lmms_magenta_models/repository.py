@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lmms_magenta.errors import ModelError
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from lmms_magenta.errors import ModelError
 
 from .hashing import VerifiedCache
 from .manifest import NAME_RE, Manifest
@@ -167,7 +168,7 @@ class ModelRepository:
             elif isinstance(item, ModelSource):
                 local.append(item)
             else:
-                self.kernel._warn(
+                self.kernel.warn(
                     f"plugin '{plugin}' returned a {type(item).__name__} from {SOURCES_HOOK}; "
                     "expected a ModelSource, a folder path or an index URL"
                 )
@@ -195,7 +196,9 @@ class ModelRepository:
             for entry in shipped:
                 contract = entry.manifest.contract
                 if contract is not None:
-                    warning = tasks.register(entry.manifest.task, contract, f"plugin '{entry.plugin}'")
+                    warning = tasks.register(
+                        entry.manifest.task, contract, f"plugin '{entry.plugin}'"
+                    )
                     if warning:
                         local.problems.append(warning)
             local.entries += self._collect(self.store.source(), local) + shipped

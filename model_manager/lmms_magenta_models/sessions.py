@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+
     from lmms_magenta.hardware import Session, TensorInfo
 
 __all__ = ["LazySession", "LoadedModel", "SessionCache"]

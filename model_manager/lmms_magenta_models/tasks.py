@@ -111,7 +111,9 @@ def parse_contract(data: Any, where: str, problems: list[str]) -> Contract | Non
     return Contract(parts["inputs"], parts["outputs"])
 
 
-def _c(inputs: dict[str, tuple[str, list[Dim]]], outputs: dict[str, tuple[str, list[Dim]]]) -> Contract:
+def _c(
+    inputs: dict[str, tuple[str, list[Dim]]], outputs: dict[str, tuple[str, list[Dim]]]
+) -> Contract:
     return Contract(
         {k: TensorSpec(d, tuple(s)) for k, (d, s) in inputs.items()},
         {k: TensorSpec(d, tuple(s)) for k, (d, s) in outputs.items()},
@@ -119,7 +121,7 @@ def _c(inputs: dict[str, tuple[str, list[Dim]]], outputs: dict[str, tuple[str, l
 
 
 _F, _I = "float32", "int64"
-_GRID = ["batch", 32, 9]  # 2 bars of 16th-note steps x 9 drum classes
+_GRID: list[Dim] = ["batch", 32, 9]  # 2 bars of 16th-note steps x 9 drum classes
 
 #: Tasks the project's features rely on (docs/models.md, section 2).
 BUILTIN_TASKS: dict[str, Contract] = {
@@ -183,7 +185,9 @@ class TaskRegistry:
     def names(self) -> list[str]:
         return sorted(self._contracts)
 
-    def require(self, task: str, inline: Contract | None = None, *, path: str | None = None) -> Contract:
+    def require(
+        self, task: str, inline: Contract | None = None, *, path: str | None = None
+    ) -> Contract:
         """The contract of ``task`` (a registered one first, else ``inline``); ModelError."""
         contract = self._contracts.get(task) or inline
         if contract is None:

@@ -146,3 +146,13 @@ def test_package_import_is_cheap_and_public_names_resolve() -> None:
     ).stdout.splitlines()
     assert out[0] == "[]"
     assert out[1].startswith("lmms_magenta.kernel lmms_magenta lmms_magenta.params")
+
+
+def test_stale_index_files_are_pruned_on_a_rebuild(fx_dists, fx_env: FxEnv) -> None:
+    stale = fx_env.cache / "plugins" / "index-0000dead.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    os.utime(stale, (1, 1))
+    Kernel(path=[fx_dists["good"]]).plugins  # noqa: B018 - a cache miss writes + prunes
+    assert not stale.exists()
+    assert len(list(stale.parent.glob("index-*.json"))) == 1

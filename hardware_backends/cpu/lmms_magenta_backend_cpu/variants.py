@@ -78,3 +78,10 @@ def variant_path(model_path: str | os.PathLike[str], precision: str) -> Path:
     if precision != "fp32":
         wanted = wanted.with_name(f"{wanted.stem}.{precision}{wanted.suffix}")
     raise ValueError(f"no {precision} variant of the model: {wanted} does not exist")
+
+
+def own_precision(model: str | os.PathLike[str] | Mapping[str, Any]) -> str:
+    """The precision of the file a backend was handed (a mapping may say ``precision``)."""
+    if isinstance(model, Mapping):
+        return str(model.get("precision") or file_precision(model.get("path") or "model.onnx"))
+    return file_precision(model)

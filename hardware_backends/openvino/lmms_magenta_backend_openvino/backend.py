@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmms_magenta.hardware import Device, DeviceKind
 
 from .speed import PROBE_MODEL, median_latency_us, speed_bonus
-from .variants import model_variants, variant_path
+from .variants import model_variants, own_precision
 
 if TYPE_CHECKING:
     from .session import OpenVinoSession
@@ -149,10 +150,14 @@ class OpenVinoBackend:
     def precisions(
         self, model: str | os.PathLike[str] | Mapping[str, Any], device: Device
     ) -> list[str]:
-        """The device's precisions when the model has an fp32 file, else its int8 file."""
+        """The device's precisions when the model has an fp32 file, else the file's own.
+
+        The fp32 file is what OpenVINO compiles for fp32, fp16 and bf16 alike (it
+        converts by itself), even when it was handed an int8 or fp16 variant.
+        """
         found = model_variants(model)
-        if "fp32" not in found and "int8" in found:
-            return ["int8"]
+        if "fp32" not in found:
+            return [own_precision(model)]
         listed = device.details.get("precisions")
         if isinstance(listed, list) and listed:
             return [str(p) for p in listed]
@@ -179,11 +184,12 @@ class OpenVinoBackend:
                 f"(offers {', '.join(offered)})"
             )
         threads = _positive_int(opts.get("threads", self.threads), "threads")
-        if precision == "int8":
-            path = variant_path(model_path, "int8")
-        else:
-            path = variant_path(model_path, "fp32")
-        return self._open(path, device.id, precision, threads=threads, shapes=opts.get("shapes"))
+        variants = model_variants(model_path)
+        if "fp32" in variants:
+            path, hint = variants["fp32"], precision
+        else:  # only a quantized or fp16 file: run it as it is, the rest in fp32
+            path, hint = Path(model_path), "fp32"
+        return self._open(path, device.id, hint, threads=threads, shapes=opts.get("shapes"))
 
     def _open(
         self,

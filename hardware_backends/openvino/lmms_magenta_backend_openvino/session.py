@@ -72,8 +72,7 @@ class OpenVinoSession:
         if shapes:
             model.reshape({name: ov.PartialShape(list(dims)) for name, dims in shapes.items()})
         config: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
-        # always explicit: CPUs with BF16 default to bf16, which is not fp32 accuracy;
-        # an int8 file keeps its quantized nodes and runs the rest in fp32
+        # always explicit: CPUs with BF16 default to bf16, which is not fp32 accuracy
         config["INFERENCE_PRECISION_HINT"] = PRECISION_HINTS.get(precision, "f32")
         if device_id.upper().startswith("CPU") and threads:
             config["INFERENCE_NUM_THREADS"] = threads

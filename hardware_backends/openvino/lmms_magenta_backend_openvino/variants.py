@@ -2,9 +2,14 @@
 
 Convention shared by all lmms-magenta backends (and the model repository): the fp32
 model is ``NAME.onnx``; other precisions sit beside it as ``NAME.int8.onnx`` (ONNX
-Runtime dynamic int8 quantization) and ``NAME.fp16.onnx``. A model manifest mapping may
-instead name its files: ``{"path": ".../NAME.onnx", "variants": {"int8": "..."}}``
-(relative variant paths are taken relative to the fp32 file's folder).
+Runtime dynamic int8 quantization) and ``NAME.fp16.onnx`` (lmms-magenta-models writes
+them so). A model manifest mapping may instead name its files: ``{"path":
+".../NAME.onnx", "variants": {"int8": "..."}}`` (relative variant paths are taken
+relative to the fp32 file's folder).
+
+A backend is handed one file (``open_session(kernel, path)``); that file's own
+precision comes first in what the backend offers, so the variant the model repository
+picked is the one that gets loaded.
 """
 
 from __future__ import annotations
@@ -18,14 +23,22 @@ from typing import Any
 SUFFIX_PRECISIONS = ("int8", "fp16")
 
 
+def file_precision(path: str | os.PathLike[str]) -> str:
+    """The precision a model file holds, from its name (``m.int8.onnx`` -> ``int8``)."""
+    name = Path(path).name
+    for precision in SUFFIX_PRECISIONS:
+        if name.endswith(f".{precision}{Path(path).suffix}"):
+            return precision
+    return "fp32"
+
+
 def base_path(path: str | os.PathLike[str]) -> Path:
     """The fp32 file name for any variant's path (``m.int8.onnx`` -> ``m.onnx``)."""
     p = Path(path)
-    for precision in SUFFIX_PRECISIONS:
-        marker = f".{precision}{p.suffix}"
-        if p.name.endswith(marker):
-            return p.with_name(p.name[: -len(marker)] + p.suffix)
-    return p
+    precision = file_precision(p)
+    if precision == "fp32":
+        return p
+    return p.with_name(p.name[: -len(f".{precision}{p.suffix}")] + p.suffix)
 
 
 def model_variants(model: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Path]:
@@ -37,6 +50,8 @@ def model_variants(model: str | os.PathLike[str] | Mapping[str, Any]) -> dict[st
             return {}
         main = Path(raw)
         for precision, file in dict(model.get("variants") or {}).items():
+            if isinstance(file, Mapping):  # the model repository's {"file": ...} entries
+                file = file.get("file", "")
             candidate = Path(file)
             declared[str(precision)] = (
                 candidate if candidate.is_absolute() else main.parent / candidate
@@ -63,3 +78,10 @@ def variant_path(model_path: str | os.PathLike[str], precision: str) -> Path:
     if precision != "fp32":
         wanted = wanted.with_name(f"{wanted.stem}.{precision}{wanted.suffix}")
     raise ValueError(f"no {precision} variant of the model: {wanted} does not exist")
+
+
+def own_precision(model: str | os.PathLike[str] | Mapping[str, Any]) -> str:
+    """The precision of the file a backend was handed (a mapping may say ``precision``)."""
+    if isinstance(model, Mapping):
+        return str(model.get("precision") or file_precision(model.get("path") or "model.onnx"))
+    return file_precision(model)

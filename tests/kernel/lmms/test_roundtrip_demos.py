@@ -67,3 +67,13 @@ def test_save_as_other_form_follows_the_suffix(name: str, tmp_path: Path) -> Non
     again.save(packed)
     assert Project.load(packed).compressed
     assert xml_difference(Project.load(packed).root, project.root) is None
+
+
+def test_form_is_sniffed_not_taken_from_the_suffix(tmp_path: Path) -> None:
+    misnamed = tmp_path / "really-compressed.mmp"
+    misnamed.write_bytes(demo("Greshz-CoolSnip.mmpz").read_bytes())
+    song = Project.load(misnamed)
+    assert song.compressed and song.tempo == 140
+    song.save()  # LMMS picks the form by suffix, so a .mmp is written as plain XML
+    assert misnamed.read_bytes().startswith(b"<?xml")
+    assert misnamed.with_name(misnamed.name + ".bak").read_bytes()[:4] != b"<?xm"
