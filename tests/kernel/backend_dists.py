@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from lmms_magenta.config import Config
 from lmms_magenta.kernel import Kernel
 

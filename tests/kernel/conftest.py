@@ -10,49 +10,14 @@ change pays for pip (~15 s); later sessions reuse it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-DISTS = Path(__file__).resolve().parents[1] / "fixtures" / "dists"
-SETS = {
-    "good": ["fxpattern", "fxgroove", "fxtools", "fxbackend"],
-    "bad": [
-        "fxneedsmissing",
-        "fxoldgroove",
-        "fxcyca",
-        "fxcycb",
-        "fxneedscycle",
-        "fximportfail",
-        "fxdependsfail",
-        "fxnewkernel",
-        "fxraises",
-        "fxraisesdep",
-    ],
-    "late": ["fxlate"],
-}
-
-
-def _sources_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(DISTS.rglob("*")):
-        if path.is_file() and "egg-info" not in str(path) and "/build/" not in str(path):
-            digest.update(str(path.relative_to(DISTS)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def pip_install_target(sources: list[Path], target: Path) -> None:
-    """Install source trees into ``target`` with pip (no network, no dependencies)."""
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
-    cmd += ["--no-build-isolation", "--no-index", "--target", str(target)]
-    subprocess.run([*cmd, *map(str, sources)], check=True, capture_output=True, text=True)
+from fx_support import DISTS, SETS, FxEnv, pip_install_target, sources_hash
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +25,7 @@ def fx_dists(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     """Directories ``good``, ``bad`` and ``late`` with the fixture dists installed."""
-    root = Path(request.config.cache.mkdir("lmms-magenta-fixture-dists")) / _sources_hash()
+    root = Path(request.config.cache.mkdir("lmms-magenta-fixture-dists")) / sources_hash()
     if not (root / "complete").exists():
         shutil.rmtree(root, ignore_errors=True)
         # build from a copy: setuptools writes build/ and *.egg-info next to the sources
@@ -72,21 +37,6 @@ def fx_dists(
             pip_install_target([src / n for n in names], root / set_name)
         (root / "complete").write_text("ok\n")
     return {name: root / name for name in SETS}
-
-
-class FxEnv:
-    """Paths of one test's isolated directories, and the fixture plugins' event log."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.config = tmp_path / "config"
-        self.data = tmp_path / "data"
-        self.cache = tmp_path / "cache"
-        self.log = tmp_path / "events.log"
-        self.config_file = self.config / "config.toml"
-
-    def events(self) -> list[str]:
-        """Hook events the fixture plugins wrote to $FX_EVENT_LOG, in order."""
-        return self.log.read_text().split() if self.log.exists() else []
 
 
 @pytest.fixture

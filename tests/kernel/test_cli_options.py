@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from lmms_magenta.cli.options import feature_command, schema_params, split_feature_name
 from lmms_magenta.config import Config
 from lmms_magenta.features import Feature

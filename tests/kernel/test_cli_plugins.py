@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FxEnv
+from fx_support import FxEnv
+
 from lmms_magenta.cli import main
 
 HEAVY = ("onnxruntime", "openvino", "pyopencl", "ncnn", "torch", "PySide6")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from conftest import FxEnv
+from fx_support import FxEnv
+
 from lmms_magenta import Config, Kernel, UserError
 from lmms_magenta.config import set_plugin_enabled, user_dirs
 

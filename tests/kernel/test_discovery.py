@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DISTS, FxEnv, pip_install_target
+from fx_support import DISTS, FxEnv, pip_install_target
+
 from lmms_magenta import Kernel
 from lmms_magenta.discovery import fingerprint, index_file, search_dirs
 

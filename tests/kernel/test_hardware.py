@@ -25,6 +25,7 @@ from backend_dists import (
     pip_install,
     probes,
 )
+
 from lmms_magenta import hardware_probe
 from lmms_magenta.errors import ParameterError, PluginError
 from lmms_magenta.hardware import (

@@ -21,6 +21,7 @@ from backend_dists import (
     installed_backends,
     kernel_factory,
 )
+
 from lmms_magenta.errors import BackendError
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import open_session

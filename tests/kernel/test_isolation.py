@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FxEnv
+from fx_support import FxEnv
+
 from lmms_magenta import Kernel, PluginError, UserError
 
 IMPORT_FAILED = "import failed: ModuleNotFoundError: No module named 'fx_no_such_module'"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from lmms_magenta.errors import ParameterError
 from lmms_magenta.params import (
     SEED_MAX,

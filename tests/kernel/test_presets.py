@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from lmms_magenta.errors import FileFormatError, ParameterError
 from lmms_magenta.params import Choice, File, Integer, Number, Pitch, Schema, Seed
 from lmms_magenta.presets import PRESET_FORMAT, load_preset, save_preset

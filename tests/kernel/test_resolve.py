@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import FxEnv
+from fx_support import FxEnv
 from hypothesis import given
 from hypothesis import strategies as st
+
 from lmms_magenta import Kernel, __version__
 from lmms_magenta.manifest import Manifest, Requirement
 from lmms_magenta.resolve import pip_arg, resolve

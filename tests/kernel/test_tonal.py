@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from lmms_magenta.tonal import (
     SCALE_ALIASES,
     SCALE_HELP,

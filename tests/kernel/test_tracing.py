@@ -7,7 +7,8 @@ import re
 import subprocess
 import sys
 
-from conftest import FxEnv
+from fx_support import FxEnv
+
 from lmms_magenta import Kernel
 
 LINE = re.compile(r"^lmms-magenta: trace: (?P<what>.+) \[(?P<who>[^\]]+)\] (?P<ms>\d+\.\d\d) ms$")

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
 from lmms_magenta.testing import MidiNote, read_midi_notes, write_midi_clip
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "sdk_template"

@@ -9,6 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from sdk_dists import HELLO, write_dist
+
 from lmms_magenta.errors import PluginError
 from lmms_magenta.music import read_midi
 from lmms_magenta.testing import (
@@ -20,7 +22,6 @@ from lmms_magenta.testing import (
     read_midi_notes,
     write_midi_clip,
 )
-from sdk_dists import HELLO, write_dist
 
 pytest_plugins = ["pytester"]
 

@@ -128,9 +128,7 @@ def make_key(
     (default: every float-valued one); ``scales`` gives a parameter's range (distance
     = difference / range; default: / max(|a|, |b|, 1))."""
     data = normalize(dict(params))
-    names = (
-        {n for n, v in data.items() if isinstance(v, float)} if fuzzy is None else set(fuzzy)
-    )
+    names = {n for n, v in data.items() if isinstance(v, float)} if fuzzy is None else set(fuzzy)
     numeric = {
         n: float(data.pop(n))
         for n in sorted(names)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+
 from lmms_magenta.music import Clip, Meter, Note, canonical_pitch, drum_class
 from lmms_magenta.music.notes import DRUM_CHANNEL
 

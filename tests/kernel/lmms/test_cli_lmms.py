@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lmms_support import demo
+
 from lmms_magenta.cli import main
 from lmms_magenta.lmms import InstrumentTrack, Project
 from lmms_magenta.music import Clip, Note, read_midi, write_midi
-from lmms_support import demo
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from lmms_support import demo
+
 from lmms_magenta.errors import ParameterError
 from lmms_magenta.lmms import STEP_HIT_LENGTH, InstrumentTrack, LmmsNote, Project
 from lmms_magenta.lmms.convert import (
@@ -13,7 +15,6 @@ from lmms_magenta.lmms.convert import (
     vol_to_velocity,
 )
 from lmms_magenta.music import DRUM_CHANNEL, Clip, Note, midi_bytes, parse_midi
-from lmms_support import demo
 
 
 def test_volume_velocity_mapping() -> None:

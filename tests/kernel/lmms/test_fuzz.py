@@ -13,6 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from lmms_magenta.errors import FileFormatError
 from lmms_magenta.lmms import Project
 from lmms_magenta.lmms.summary import summarize

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lmms_support import demo
+
 from lmms_magenta.cli import main
 from lmms_magenta.errors import FileFormatError
 from lmms_magenta.lmms import MAX_PROJECT_BYTES, Project, container, xmlio
-from lmms_support import demo
 
 SMALL = b'<?xml version="1.0"?>\n<!DOCTYPE lmms-project>\n' + (
     b'<lmms-project type="song" version="1.0"><head bpm="120"/>'

@@ -11,9 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from lmms_support import demo, xml_difference
+
 from lmms_magenta.errors import ParameterError, UserError
 from lmms_magenta.lmms import STEP_HIT_LENGTH, InstrumentTrack, LmmsNote, PatternKind, Project
-from lmms_support import demo, xml_difference
 
 
 def _without(root: ET.Element, doomed: ET.Element) -> ET.Element:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lmms_support import DEMO_FILES, demo
+
 from lmms_magenta.lmms import (
     AutomationTrack,
     BeatTrack,
@@ -18,7 +20,6 @@ from lmms_magenta.lmms import (
     SampleTrack,
 )
 from lmms_magenta.lmms.summary import summarize
-from lmms_support import DEMO_FILES, demo
 
 
 def test_song_settings_from_attributes() -> None:

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from lmms_magenta.lmms import STEP_HIT_LENGTH, LmmsNote, Project
 from lmms_support import FAST_DEMOS, demo
+
+from lmms_magenta.lmms import STEP_HIT_LENGTH, LmmsNote, Project
 
 pytestmark = pytest.mark.lmms
 

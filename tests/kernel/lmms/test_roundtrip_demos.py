@@ -7,8 +7,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from lmms_magenta.lmms import Project, container, xmlio
 from lmms_support import DEMO_FILES, FAST_DEMOS, demo, needs_demos, xml_difference
+
+from lmms_magenta.lmms import Project, container, xmlio
 
 
 def _original_xml(path: Path) -> bytes:

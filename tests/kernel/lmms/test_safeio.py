@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from lmms_magenta.errors import FileFormatError, UserError
 from lmms_magenta.safeio import atomic_write, backup_path, read_limited
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hypothesis import strategies as st
+
 from lmms_magenta.music import DRUM_CHANNEL, Clip, Meter, Note, TempoChange
 
 PPQS = (48, 96, 480)

@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
+from music_strategies import clips
+
 from lmms_magenta.music import (
     AUTO_LENGTH,
     Clip,
@@ -16,7 +18,6 @@ from lmms_magenta.music import (
     note_sort_key,
     rescale_ticks,
 )
-from music_strategies import clips
 
 
 def test_notes_are_sorted_and_stored_as_tuple() -> None:

@@ -8,6 +8,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from music_strategies import clips
+
 from lmms_magenta.music import (
     Clip,
     Meter,
@@ -20,7 +22,6 @@ from lmms_magenta.music import (
     transpose,
     windows,
 )
-from music_strategies import clips
 
 GRIDS = st.sampled_from([Fraction(1, 4), Fraction(1, 8), Fraction(1, 16), Fraction(1, 12)])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from lmms_magenta.music import (
     DRUM_CLASS_PITCHES,
     Clip,

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from midi_builders import meter, name, off, on, program, smf, tempo, track, vlq
+
 from lmms_magenta.errors import FileFormatError
 from lmms_magenta.music import MidiSong, midi_bytes, parse_midi, read_midi
-from midi_builders import meter, name, off, on, program, smf, tempo, track, vlq
 
 FUZZ = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import mido
 import pytest
+
 from lmms_magenta.music import Meter, MidiSong, midi_bytes, parse_midi, read_midi
 
 GROOVE = (Path(__file__).parents[3] / "../shared/data/groove").resolve()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from midi_builders import meter, name, off, on, program, smf, tempo, track
+
 from lmms_magenta.errors import FileFormatError
 from lmms_magenta.music import (
     MAX_MIDI_BYTES,
@@ -16,7 +18,6 @@ from lmms_magenta.music import (
     parse_midi,
     read_midi,
 )
-from midi_builders import meter, name, off, on, program, smf, tempo, track
 
 
 def write(tmp_path: Path, data: bytes, filename: str = "in.mid") -> Path:

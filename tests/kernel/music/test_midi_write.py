@@ -9,6 +9,8 @@ import mido
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from music_strategies import clips
+
 from lmms_magenta.music import (
     Clip,
     Meter,
@@ -21,7 +23,6 @@ from lmms_magenta.music import (
     read_midi,
     write_midi,
 )
-from music_strategies import clips
 
 
 def beat() -> Clip:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+
 from lmms_magenta.music import Note, note_sort_key
 
 

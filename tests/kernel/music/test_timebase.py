@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from lmms_magenta.music import LMMS_PPQ, Meter, MeterChange, TempoChange, rescale_ticks
 
 

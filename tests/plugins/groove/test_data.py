@@ -6,10 +6,11 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from lmms_magenta.music import Clip, Meter, Note, write_midi
-from lmms_magenta.music.notes import DRUM_CHANNEL
 from lmms_magenta_groove.styles import STYLES
 from lmms_magenta_groove.training.data import build_split, load_split
+
+from lmms_magenta.music import Clip, Meter, Note, write_midi
+from lmms_magenta.music.notes import DRUM_CHANNEL
 
 PPQ = 480
 FOUR_FOUR = Meter(4, 4)

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lmms_magenta.music import Clip, Meter, Note, canonical_pitch, read_midi, reduce_to_classes
-from lmms_magenta.music.notes import DRUM_CHANNEL
 from lmms_magenta_groove.representation import (
     N_CLASSES,
     STEPS,
@@ -19,6 +17,9 @@ from lmms_magenta_groove.representation import (
     tap,
     windows,
 )
+
+from lmms_magenta.music import Clip, Meter, Note, canonical_pitch, read_midi, reduce_to_classes
+from lmms_magenta.music.notes import DRUM_CHANNEL
 
 PPQ = 480
 STEP = PPQ // 4

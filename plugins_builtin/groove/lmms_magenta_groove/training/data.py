@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from lmms_magenta.music import Meter, merge, read_midi
 
 from ..representation import N_CLASSES, STEPS, encode, windows
