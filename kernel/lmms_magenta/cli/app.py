@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -204,8 +205,27 @@ def cli(ctx: click.Context, /, **_: Any) -> None:
         click.echo(ctx.get_help())
 
 
+class _LowerLevelFormatter(logging.Formatter):
+    """``warning:`` rather than ``WARNING:``, like the CLI's ``error:`` lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelname = record.levelname.lower()
+        return super().format(record)
+
+
+def _setup_logging(debug: bool) -> None:
+    """Show warnings (hardware fallbacks, skipped plugins) as ``lmms-magenta: warning: ...``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LowerLevelFormatter(f"{PROG}: %(levelname)s: %(message)s"))
+    root = logging.getLogger("lmms_magenta")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.propagate = False
+
+
 def run(args: Sequence[str]) -> int:
     """Run the click application; usage errors become one line, exit 2."""
+    _setup_logging("--debug" in args)
     state = CliState()
     try:
         result = cli.main(args=list(args), prog_name=PROG, standalone_mode=False, obj=state)

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,7 @@ MODELS_DIR = ROOT / "tests" / "fixtures" / "models"
 
 sys.path.insert(0, str(MODELS_DIR))
 import build_models  # noqa: E402
-
-MakeKernel = Callable[..., Kernel]
+from realbackends import MakeKernel  # noqa: E402
 
 
 def _sources_hash() -> str:

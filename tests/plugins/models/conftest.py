@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -148,7 +147,3 @@ def server(tmp_path: Path) -> Iterator[IndexServer]:
 def user_model(tmp_path: Path) -> Path:
     """A model folder (MLP decoder, name ``my-drums``) outside any source."""
     return model_dir(tmp_path / "src" / "my-drums", name="my-drums", seed=5)
-
-
-def _unused() -> None:  # keeps os imported for platform checks some tests add
-    os.getcwd()

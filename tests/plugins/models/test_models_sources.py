@@ -1,0 +1,78 @@
+"""Where models come from: shipped in a real plugin dist, plugin folders, the store."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from lmms_magenta.errors import ModelError
+from models_helpers import RNN_TASK, model_dir
+
+from lmms_magenta_models.repository import parse_spec
+
+
+def test_shipped_models_of_a_plugin_dist_are_listed(env) -> None:
+    repo = env.repo()
+    catalogue = repo.catalogue()
+    found = {(e.manifest.name, e.origin, e.plugin) for e in catalogue.entries}
+    assert ("fx-drums", "shipped", "fxshipped") in found
+    assert ("fx-rnn", "shipped", "fxshipped") in found
+    # the folder the plugin adds through lmms_magenta_model_sources
+    assert ("fx-extra", "folder", None) in found
+
+
+def test_a_broken_shipped_manifest_is_reported_and_skipped(env) -> None:
+    catalogue = env.repo().catalogue()
+    assert "fx-broken" not in {e.manifest.name for e in catalogue.entries}
+    (problem,) = [p for p in catalogue.problems if "fx-broken" in p]
+    assert "unknown key(s) colour" in problem
+    assert problem.endswith("(put your own data in 'extra')")
+
+
+def test_a_shipped_contract_registers_its_task(env) -> None:
+    repo = env.repo()
+    assert repo.tasks.owner(RNN_TASK) == "plugin 'fxshipped'"
+    model = repo.resolve("fx-rnn", task=RNN_TASK)
+    assert set(model.contract.inputs) == {"token", "h"}
+
+
+def test_resolve_checks_the_task(env) -> None:
+    with pytest.raises(ModelError, match="made for task 'drums-vae-2bar-decoder', not 'groove-vae-2bar'"):
+        env.repo().resolve("fx-drums", task="groove-vae-2bar")
+
+
+def test_resolve_unknown_model_names_what_is_installed(env) -> None:
+    with pytest.raises(ModelError) as err:
+        env.repo().resolve("nope")
+    assert "model 'nope' is not installed" in str(err.value)
+    assert "fx-drums" in str(err.value)
+    assert "lmms-magenta models install nope" in str(err.value)
+
+
+def test_store_copy_wins_over_shipped_and_highest_version_wins(env) -> None:
+    repo = env.repo()
+    shipped = repo.resolve("fx-drums").entry
+    store_copy = env.store / "fx-drums" / "1.0.0"
+    shutil.copytree(shipped.folder, store_copy)
+    model_dir(env.store / "fx-drums" / "0.9.0", name="fx-drums", version="0.9.0")
+    repo.refresh()
+    assert repo.resolve("fx-drums").entry.origin == "store"
+    assert repo.resolve("fx-drums").manifest.version == "1.0.0"
+    assert repo.resolve("fx-drums@0.9.0").manifest.version == "0.9.0"
+    assert repo.resolve("fx-drums@<1").manifest.version == "0.9.0"
+    with pytest.raises(ModelError, match="installed versions: 0.9.0, 1.0.0"):
+        repo.resolve("fx-drums@2.0")
+
+
+@pytest.mark.parametrize("spec", ["Bad Name", "x@not a version", "@1.0", ""])
+def test_bad_specs_are_user_errors(spec: str) -> None:
+    with pytest.raises(ModelError):
+        parse_spec(spec)
+
+
+def test_the_repository_is_one_per_kernel(env) -> None:
+    from lmms_magenta_models import ModelRepository
+
+    kernel = env.kernel()
+    assert ModelRepository.from_kernel(kernel) is ModelRepository.from_kernel(kernel)
+    assert ModelRepository.from_kernel(env.kernel()) is not ModelRepository.from_kernel(kernel)
