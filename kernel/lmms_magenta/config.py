@@ -21,13 +21,31 @@ to change.
     [hardware]
     backend = "auto"          # or "openvino", "opencl:0" ...
 
-Environment: ``LMMS_MAGENTA_CONFIG_DIR`` / ``_DATA_DIR`` / ``_CACHE_DIR`` move the
-directories; ``LMMS_MAGENTA_ENABLE`` / ``_DISABLE`` (comma lists), ``_STRICT``,
-``_TRACE`` (1/0) and ``_BACKEND`` override the file.
+    [cache]                   # the result cache (lmms_magenta.resultcache)
+    max_mb = 256              # size cap in MiB; least recently used results go first
+    similarity = 0.0          # 0 = exact matches only; 0.02 = reuse a result whose
+                              # settings differ by at most 2% of each one's range
 
-This module sits on the start-up path of every command (``plugins list`` must stay
-within ~3x of a bare ``python -c pass``), so it imports neither ``dataclasses`` nor
-``pathlib`` nor ``platformdirs`` at module level; see :func:`user_dirs`.
+Environment (overrides the file; flags override both):
+
+===================================  =========================================
+variable                             setting
+===================================  =========================================
+``LMMS_MAGENTA_CONFIG_DIR``          folder of ``config.toml``
+``LMMS_MAGENTA_DATA_DIR``            folder for models and presets
+``LMMS_MAGENTA_CACHE_DIR``           folder for caches (probe, results)
+``LMMS_MAGENTA_ENABLE`` / ``_DISABLE``  comma lists of plugin names
+``LMMS_MAGENTA_STRICT``              ``strict`` (1/0)
+``LMMS_MAGENTA_TRACE``               ``trace`` (1/0)
+``LMMS_MAGENTA_BACKEND``             ``[hardware] backend``
+``LMMS_MAGENTA_CACHE_MAX_MB``        ``[cache] max_mb`` (a number > 0)
+``LMMS_MAGENTA_CACHE_SIMILARITY``    ``[cache] similarity`` (a number 0..1)
+===================================  =========================================
+
+The file is read and checked by :mod:`.config_file`. This module sits on the start-up
+path of every command (``plugins list`` must stay within ~3x of a bare ``python -c
+pass``), so it imports neither ``dataclasses`` nor ``pathlib`` nor ``platformdirs`` at
+module level; see :func:`user_dirs`.
 """
 
 from __future__ import annotations
@@ -35,12 +53,25 @@ from __future__ import annotations
 import os
 import sys
 
+from .config_file import (
+    CACHE_MAX_MB_RULE,
+    CACHE_SIMILARITY_RULE,
+    DEFAULT_CACHE_MAX_MB,
+    DEFAULT_CACHE_SIMILARITY,
+    cache_max_mb,
+    cache_similarity,
+    check_backend,
+    parse_file,
+    read_toml,
+)
+from .config_file import set_plugin_enabled as set_plugin_enabled  # re-exported
+from .config_file import write_toml as write_toml  # re-exported
 from .errors import UserError
 
 # ``typing`` costs ~4 ms to import; mypy treats any name TYPE_CHECKING as the real one.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
     from typing import Any
 
@@ -55,6 +86,8 @@ ENV_DISABLE = "LMMS_MAGENTA_DISABLE"
 ENV_STRICT = "LMMS_MAGENTA_STRICT"
 ENV_TRACE = "LMMS_MAGENTA_TRACE"
 ENV_BACKEND = "LMMS_MAGENTA_BACKEND"
+ENV_CACHE_MAX_MB = "LMMS_MAGENTA_CACHE_MAX_MB"
+ENV_CACHE_SIMILARITY = "LMMS_MAGENTA_CACHE_SIMILARITY"
 
 #: Where a flag-level disable comes from (shown in reasons: "disabled by --disable").
 FLAG_SOURCE = "--disable"
@@ -104,6 +137,8 @@ class Config:
         "_data_dir",
         "_settings",
         "backend",
+        "cache_max_mb",
+        "cache_similarity",
         "layers",
         "strict",
         "trace",
@@ -120,6 +155,8 @@ class Config:
         trace: bool = False,
         backend: str = "auto",
         settings: Mapping[str, Mapping[str, Any]] | None = None,
+        cache_max_mb: float = DEFAULT_CACHE_MAX_MB,
+        cache_similarity: float = DEFAULT_CACHE_SIMILARITY,
     ) -> None:
         self._config_dir = os.fspath(config_dir)
         self._data_dir = os.fspath(data_dir)
@@ -133,6 +170,11 @@ class Config:
         self._settings: dict[str, dict[str, Any]] = {
             k: dict(v) for k, v in (settings or {}).items()
         }
+        #: result cache size cap in MiB (``[cache] max_mb``)
+        self.cache_max_mb = cache_max_mb
+        #: how far a cached result's settings may be from a request's and still answer
+        #: it, as a fraction of each setting's range (``[cache] similarity``; 0 = exact)
+        self.cache_similarity = cache_similarity
 
     # --- directories (Path objects built on demand: pathlib costs ~5 ms to import) ---
 
@@ -209,15 +251,18 @@ class Config:
             layers=layers,
             strict=self.strict if strict is None else strict,
             trace=self.trace if trace is None else trace,
-            backend=self.backend if backend is None else _check_backend(backend, "--backend"),
+            backend=self.backend if backend is None else check_backend(backend, "--backend"),
             settings=self._settings,
+            cache_max_mb=self.cache_max_mb,
+            cache_similarity=self.cache_similarity,
         )
 
     def __repr__(self) -> str:
         return (
             f"Config(config_dir={self._config_dir!r}, data_dir={self._data_dir!r}, "
             f"cache_dir={self._cache_dir!r}, layers={list(self.layers)!r}, "
-            f"strict={self.strict!r}, trace={self.trace!r}, backend={self.backend!r})"
+            f"strict={self.strict!r}, trace={self.trace!r}, backend={self.backend!r}, "
+            f"cache_max_mb={self.cache_max_mb!r}, cache_similarity={self.cache_similarity!r})"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -248,10 +293,9 @@ class Config:
         env = os.environ if environ is None else environ
         config_dir, data_dir, cache_dir = user_dirs(env)
         path = os.path.join(config_dir, CONFIG_FILE_NAME)
-        data = _read_toml(path)
-        file_layer, settings, file_strict, file_trace, file_backend = _parse_file(data, path)
+        file = parse_file(read_toml(path), path)
 
-        layers = [file_layer]
+        layers = [Layer(path, file.enabled, file.disabled)]
         env_enable = _split(env.get(ENV_ENABLE, ""))
         env_disable = _split(env.get(ENV_DISABLE, ""))
         if env_enable or env_disable:
@@ -261,12 +305,22 @@ class Config:
             data_dir=data_dir,
             cache_dir=cache_dir,
             layers=layers,
-            strict=_env_bool(env, ENV_STRICT, file_strict),
-            trace=_env_bool(env, ENV_TRACE, file_trace),
-            backend=_check_backend(env[ENV_BACKEND], ENV_BACKEND)
+            strict=_env_bool(env, ENV_STRICT, file.strict),
+            trace=_env_bool(env, ENV_TRACE, file.trace),
+            backend=check_backend(env[ENV_BACKEND], ENV_BACKEND)
             if env.get(ENV_BACKEND)
-            else file_backend,
-            settings=settings,
+            else file.backend,
+            settings=file.plugins,
+            cache_max_mb=_env_number(
+                env, ENV_CACHE_MAX_MB, file.cache_max_mb, cache_max_mb, CACHE_MAX_MB_RULE
+            ),
+            cache_similarity=_env_number(
+                env,
+                ENV_CACHE_SIMILARITY,
+                file.cache_similarity,
+                cache_similarity,
+                CACHE_SIMILARITY_RULE,
+            ),
         )
         return config.with_overrides(
             enable=enable, disable=disable, strict=strict, trace=trace, backend=backend
@@ -332,122 +386,18 @@ def _env_bool(env: Mapping[str, str], var: str, default: bool) -> bool:
     raise UserError(f"{var}={raw!r} is not a boolean (use 1 or 0)")
 
 
-def _check_backend(value: str, where: str) -> str:
-    value = value.strip()
-    name, _, device = value.partition(":")
-    if not name or any(c.isspace() for c in value) or (":" in value and not device):
-        raise UserError(
-            f"{where}: backend {value!r} is not 'auto', a backend name or 'name:device'"
-        )
-    return value
-
-
-def _read_toml(path: str) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        raise UserError(f"cannot read the config file: {exc.strerror}", path=path) from exc
-    import tomllib  # only when the file exists: ~8 ms
-
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UserError("the config file is not UTF-8 text", path=path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"the config file is not valid TOML: {exc}", path=path) from exc
-
-
-def _parse_file(
-    data: Mapping[str, Any], path: str
-) -> tuple[Layer, dict[str, dict[str, Any]], bool, bool, str]:
-    """Validate the file's known keys; returns (layer, plugin tables, strict, trace, backend)."""
-
-    def bad(key: str, expected: str) -> UserError:
-        return UserError(f"'{key}' must be {expected}", path=path)
-
-    strict, trace = data.get("strict", False), data.get("trace", False)
-    if not isinstance(strict, bool):
-        raise bad("strict", "true or false")
-    if not isinstance(trace, bool):
-        raise bad("trace", "true or false")
-
-    plugins = data.get("plugins", {})
-    if not isinstance(plugins, dict):
-        raise bad("plugins", "a table")
-    lists: dict[str, list[str]] = {}
-    settings: dict[str, dict[str, Any]] = {}
-    for key, value in plugins.items():
-        if key in ("enabled", "disabled"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise bad(f"plugins.{key}", "a list of plugin names")
-            lists[key] = value
-        elif isinstance(value, dict):
-            settings[key] = value
-        else:
-            raise bad(f"plugins.{key}", "a table of that plugin's settings")
-
-    hardware = data.get("hardware", {})
-    if not isinstance(hardware, dict):
-        raise bad("hardware", "a table")
-    backend = hardware.get("backend", "auto")
-    if not isinstance(backend, str):
-        raise bad("hardware.backend", "a string")
-    backend = _check_backend(backend, f"{path}: hardware.backend")
-    layer = Layer(path, lists.get("enabled", ()), lists.get("disabled", ()))
-    return layer, settings, strict, trace, backend
-
-
-# --- editing the file (``plugins enable`` / ``plugins disable``) --------------------------
-
-
-def set_plugin_enabled(config_file: str | os.PathLike[str], name: str, enabled: bool) -> None:
-    """Enable or disable plugin ``name`` in ``config_file`` (created if missing).
-
-    Disabling adds the name to ``[plugins] disabled`` (and drops it from ``enabled``);
-    enabling removes it from ``disabled`` and, when ``"*"`` is disabled, adds it to
-    ``enabled``. The file is replaced atomically and the previous version is kept as
-    ``config.toml.bak``. tomli-w does not keep comments; the backup does.
-    """
-    path = os.fspath(config_file)
-    data = _read_toml(path)
-    _parse_file(data, path)  # refuse to rewrite a file we could not read back
-    plugins = data.setdefault("plugins", {})
-    disabled = [n for n in plugins.get("disabled", []) if n != name]
-    enabled_list = [n for n in plugins.get("enabled", []) if n != name]
-    if enabled:
-        if "*" in disabled:
-            enabled_list.append(name)
-    else:
-        disabled.append(name)
-    plugins["disabled"] = disabled
-    plugins["enabled"] = enabled_list
-    if not enabled_list:
-        del plugins["enabled"]
-    write_toml(path, data)
-
-
-def write_toml(path: str, data: Mapping[str, Any]) -> None:
-    """Write ``data`` as TOML atomically (temp file + ``os.replace``), keeping a ``.bak``."""
-    import shutil
-    import tempfile
-
-    import tomli_w
-
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(dict(data), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.path.exists(path):
-            shutil.copy2(path, path + ".bak")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _env_number(
+    env: Mapping[str, str],
+    var: str,
+    default: float,
+    check: Callable[[object], float | None],
+    rule: str,
+) -> float:
+    """The number in ``var`` if it is set (and not blank), checked by ``check``."""
+    raw = env.get(var, "")
+    if not raw.strip():
+        return default
+    number = check(raw)
+    if number is None:
+        raise UserError(f"{var}={raw!r} is not {rule}")
+    return number

@@ -172,6 +172,12 @@ class Backend(Protocol):
     raising marks the plugin broken). ``precisions`` lists, best first, the
     precisions (``"fp32"``, ``"fp16"``, ``"int8"``) the model can run in on
     ``device``. ``create_session`` loads the model; ``opts`` are backend-specific.
+
+    Optional attribute ``unavailable`` (``str | None``, not part of the structural
+    check): after a ``probe`` that found no device, a sentence saying why and what to
+    do (``"openvino is not installed: pip install openvino"``). The kernel shows it
+    as the backend's problem in ``lmms-magenta hardware`` and in the fallback reason
+    of a profile pinned to that backend, instead of a bare "0 devices".
     """
 
     @property

@@ -9,6 +9,9 @@ upgrading, disabling a backend or changing ``--backend`` therefore re-probes;
 ``lmms-magenta hardware --refresh`` forces it (new driver, new GPU).
 
 A probe that raised is never cached: the next run probes again and reports it again.
+Neither is a backend that found no device and said why (its ``unavailable`` reason,
+e.g. a runtime that is not installed): once the user follows the advice, the next run
+sees the devices without needing ``--refresh``.
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ def probe_all(kernel: Kernel) -> tuple[list[Device], list[BackendReport]]:
     :class:`Device` objects is reported and its plugin marked broken through the
     kernel (a :class:`~lmms_magenta.errors.PluginError` in strict mode); a backend
     reusing another's name is ignored with a warning. The others go on.
+
+    A backend that finds no device is not broken; its report carries its
+    ``unavailable`` reason as the problem when it gives one.
     """
     devices: list[Device] = []
     reports: list[BackendReport] = []
@@ -124,8 +130,23 @@ def probe_all(kernel: Kernel) -> tuple[list[Device], list[BackendReport]]:
             reports.append(BackendReport(name, plugin, problem=problem))
             continue
         devices.extend(found)
-        reports.append(BackendReport(name, plugin, devices=len(found)))
+        reason = None if found else _unavailable(backend)
+        if reason:
+            logger.info("backend %r (plugin %r) found no device: %s", name, plugin, reason)
+        reports.append(BackendReport(name, plugin, devices=len(found), problem=reason))
     return devices, reports
+
+
+def _unavailable(backend: object) -> str | None:
+    """The backend's own reason for finding no device (optional ``unavailable`` attribute).
+
+    Anything but a non-empty string (a backend that does not set it, or sets it to
+    something odd) means "no reason given".
+    """
+    reason = getattr(backend, "unavailable", None)
+    if isinstance(reason, str) and reason.strip():
+        return reason.strip()
+    return None
 
 
 def load(kernel: Kernel, profile: Profile) -> tuple[list[Device], list[BackendReport]] | None:

@@ -5,9 +5,10 @@ it cannot do) when the session is created or only when it first runs. Features
 should not each handle that, so :func:`open_session` returns a
 :class:`ManagedSession` that, on such a failure, closes the failed session, opens the
 model on the CPU fallback device, runs again and records why in
-:attr:`ManagedSession.fallback_reason` (and the log). Only when the CPU fails too does
-the caller get a :class:`~lmms_magenta.errors.BackendError` naming the model file and
-both errors.
+:attr:`ManagedSession.fallback_reason` (and the log). A requested precision the CPU
+does not offer (fp16, bf16) is replaced by the CPU's best, and the reason says so.
+Only when the CPU fails too does the caller get a
+:class:`~lmms_magenta.errors.BackendError` naming the model file and both errors.
 """
 
 from __future__ import annotations
@@ -68,16 +69,40 @@ class ManagedSession:
             self._fall_back(choice.device, f"could not open it on {choice.device.key}", err)
 
     # -- internals ----------------------------------------------------------------------
-    def _open(self, device: Device) -> None:
+    def _backend(self, device: Device) -> Backend:
         backend = self._backends.get(device.backend)
         if backend is None:
             raise LookupError(f"backend {device.backend!r} is not loaded")
-        offered = list(backend.precisions(self._model_path, device)) or ["fp32"]
-        precision = self._requested_precision or offered[0]
+        return backend
+
+    def _offered(self, device: Device) -> list[str]:
+        """The precisions the device's backend offers for this model, best first."""
+        return list(self._backend(device).precisions(self._model_path, device)) or ["fp32"]
+
+    def _open(self, device: Device, precision: str | None = None) -> None:
+        """Open the model on ``device`` in ``precision`` (default: requested, else best)."""
+        offered = self._offered(device)
+        precision = precision or self._requested_precision or offered[0]
         if precision not in offered:
             raise ValueError(f"precision {precision} not supported (offers {', '.join(offered)})")
+        backend = self._backend(device)
         self._session = backend.create_session(self._model_path, device, precision, **self._opts)
         self.device, self.precision = device, precision
+
+    def _fallback_precision(self, target: Device) -> tuple[str | None, str]:
+        """The precision to open the fallback in, and what to add to the reason.
+
+        The requested precision when the fallback offers it; otherwise (an fp16 or
+        bf16 model asked of a GPU, but the CPU runs fp32) the fallback's best, said so:
+        a result in another precision beats no result.
+        """
+        wanted = self._requested_precision
+        if wanted is None:
+            return None, ""
+        offered = self._offered(target)
+        if wanted in offered:
+            return wanted, ""
+        return offered[0], f" in {offered[0]} ({wanted} is not offered there)"
 
     def _fall_back(self, failed: Device, what: str, err: BaseException) -> None:
         """Move to the fallback device, or raise BackendError when there is none left."""
@@ -85,10 +110,14 @@ class ManagedSession:
         target = fallback_device(self._choice.devices, avoid_backend=failed.backend)
         if target is None or self.fallback_reason is not None:
             raise BackendError(f"cannot run the model: {reason}", path=self._model_path) from err
-        logger.warning("model %s: %s; retrying on %s", self._model_path, reason, target.key)
         self.fallback_reason = f"{reason}; using {target.key}"
         try:
-            self._open(target)
+            precision, note = self._fallback_precision(target)
+            self.fallback_reason += note
+            logger.warning(
+                "model %s: %s; retrying on %s%s", self._model_path, reason, target.key, note
+            )
+            self._open(target, precision)
         except Exception as err2:
             raise BackendError(
                 f"cannot run the model: {reason}; on {target.key} too ({_describe(err2)})",

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from lmms_magenta.errors import ModelError
 
-from .convert import convert_file, measure_drift
+from .convert import convert_file
+from .drift import measure_drift_isolated
 from .hashing import sha256_file
 from .manifest import MANIFEST_NAME, NAME_RE, FileEntry, Manifest, Variant, write_manifest
 from .onnx_check import check_onnx_file
@@ -64,10 +65,11 @@ def install(
     catalogue = repo.catalogue(remote=True, indexes=indexes)
     remote = [e for e in catalogue.matching(name, wanted) if e.origin == "remote"]
     if not remote:
-        urls = (*repo.settings.indexes, *indexes)
+        urls = repo.index_urls(indexes)
         where = ", ".join(urls) if urls else "no index configured (use --index URL)"
-        trouble = f"; problems: {' | '.join(catalogue.problems)}" if catalogue.problems else ""
-        raise ModelError(f"model '{spec}' is not in any model index ({where}){trouble}")
+        trouble = [p for p in catalogue.problems if any(u in p for u in urls)]
+        more = f"; problems: {' | '.join(trouble)}" if trouble else ""
+        raise ModelError(f"model '{spec}' is not in any model index ({where}){more}")
     entry = remote[0]
     m = entry.manifest
     if repo.store.folder(m.name, m.version).exists():
@@ -179,7 +181,9 @@ def convert(
         made = staging / "variant.onnx"
         tool = convert_file(source, made, precision)
         check_onnx_file(made, model.contract, m.task)
-        worst, mean = measure_drift(source, made, model.contract, samples)
+        worst, mean = measure_drift_isolated(
+            source, made, model.contract, samples, what=f"the {precision} variant of {m.key}"
+        )
         variant = Variant(rel, "fp32", tool, worst, mean, samples)
         file = FileEntry(rel, sha256_file(made), made.stat().st_size)
         updated = m.with_variant(precision, variant, file)

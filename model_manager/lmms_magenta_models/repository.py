@@ -169,7 +169,7 @@ class ModelRepository:
                 local.append(item)
             else:
                 self.kernel.warn(
-                    f"plugin '{plugin}' returned a {type(item).__name__} from {SOURCES_HOOK}; "
+                    f"plugin '{plugin}' returned a '{type(item).__name__}' from {SOURCES_HOOK}; "
                     "expected a ModelSource, a folder path or an index URL"
                 )
         return local, remote
@@ -209,10 +209,14 @@ class ModelRepository:
         if not remote:
             return self._local
         out = Catalogue(list(self._local.entries), list(self._local.problems))
-        urls = dict.fromkeys((*self.settings.indexes, *self._plugin_indexes, *indexes))
-        for url in urls:
+        for url in self.index_urls(indexes):
             out.entries += self._collect(self.index(url), out)
         return out
+
+    def index_urls(self, indexes: tuple[str, ...] = ()) -> list[str]:
+        """Remote index URLs: configured, from plugins, then ``indexes`` (no duplicates)."""
+        self.catalogue()  # plugin sources are read with the local catalogue
+        return list(dict.fromkeys((*self.settings.indexes, *self._plugin_indexes, *indexes)))
 
     # --- resolving ----------------------------------------------------------------------
 
@@ -284,8 +288,12 @@ class ModelRepository:
     ) -> LazySession:
         """A lazy, verified session for ``spec`` on the hardware profile's device.
 
-        ``precision`` picks a variant file (default: the first the chosen backend
-        offers that the model has, else fp32). Opening happens on the first ``run``.
+        ``precision`` picks a variant file (default: the first precision the chosen
+        backend offers that the model has a file for, else fp32). At the first ``run``
+        the fp32 file and the chosen one are sha256-verified (backends may read the
+        fp32 file too: OpenVINO compiles every precision from it), and the chosen file
+        is opened with that precision, explicitly, so a backend never substitutes a
+        file the manifest does not vouch for.
         """
         model = self.resolve(spec, task=task)
         if precision is not None:
@@ -297,8 +305,9 @@ class ModelRepository:
 
             choice = self.hardware()
             chosen = precision or self._pick_precision(model, choice)
+            model.path("fp32")
             path = model.path(chosen)
-            session = open_session(self.kernel, path, choice=choice)
+            session = open_session(self.kernel, path, choice=choice, precision=chosen)
             info = LoadedModel(model.manifest.key, chosen, session.device.key, path.stat().st_size)
             return session, info
 

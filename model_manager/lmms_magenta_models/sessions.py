@@ -62,6 +62,10 @@ class SessionCache:
             self._open.move_to_end(key)
             return item[0]
 
+    def is_open(self, key: str) -> bool:
+        with self._lock:
+            return key in self._open
+
     def get_or_open(self, key: str, opener: Callable[[], tuple[Session, LoadedModel]]) -> Session:
         """The session for ``key``, opening it (and making room) when it is not open."""
         with self._lock:
@@ -120,7 +124,8 @@ class LazySession:
 
     @property
     def loaded(self) -> bool:
-        return any(info.key == self.key for info in self._cache.loaded())
+        """Whether the model is open now (without opening it)."""
+        return self._cache.is_open(self.key)
 
     @property
     def inputs(self) -> Sequence[TensorInfo]:

@@ -7,7 +7,8 @@ ignored by the scan. An install's staging folder has a fixed name
 (``.tmp-install-<name>-<version>``) so that a second attempt resumes the partial
 download; import and convert use fresh ones and delete them on failure. Removal renames
 the folder to ``.trash-*`` first, so an interrupted removal also leaves no
-half-model.
+half-model. Debris of a process that died mid-operation is swept later
+(:meth:`UserStore.sweep`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from lmms_magenta.errors import ModelError
@@ -24,6 +26,8 @@ from .sources import FolderSource
 __all__ = ["STORE_DIR", "UserStore"]
 
 STORE_DIR = "models"
+#: an import/convert staging folder older than this belongs to a process that died
+STALE_AFTER_S = 3600.0
 
 
 class UserStore:
@@ -45,9 +49,31 @@ class UserStore:
         return path
 
     def new_staging(self) -> Path:
-        """A fresh staging folder inside the store."""
+        """A fresh staging folder inside the store (stale ones are swept first)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        self.sweep()
         return Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+
+    def sweep(self, max_age_s: float = STALE_AFTER_S) -> list[str]:
+        """Delete debris of operations whose process died (a crash, a kill -9).
+
+        ``.trash-*`` always goes; an import/convert staging folder (``.tmp-*``) when
+        it is older than ``max_age_s`` (a younger one may belong to a running
+        command). Install staging folders stay: they hold partial downloads to resume.
+        Returns the names removed.
+        """
+        removed = []
+        now = time.time()
+        for child in self.root.iterdir() if self.root.is_dir() else ():
+            stale = child.name.startswith(".trash-") or (
+                child.name.startswith(".tmp-")
+                and not child.name.startswith(".tmp-install-")
+                and now - child.stat().st_mtime > max_age_s
+            )
+            if stale and child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+                removed.append(child.name)
+        return removed
 
     def commit(self, staging: Path, name: str, version: str) -> Path:
         """Move a complete staging folder into place (one rename); ModelError if taken."""

@@ -110,6 +110,81 @@ def test_bad_env_value_names_the_variable(fx_env: FxEnv, monkeypatch) -> None:
         Config.load()
 
 
+# --- [cache] -------------------------------------------------------------------------------
+
+CACHE_ENV = ("LMMS_MAGENTA_CACHE_MAX_MB", "LMMS_MAGENTA_CACHE_SIMILARITY")
+
+
+@pytest.fixture
+def no_cache_env(monkeypatch) -> None:
+    for var in CACHE_ENV:
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_cache_defaults(fx_env: FxEnv, no_cache_env: None) -> None:
+    config = Config.load()
+    assert (config.cache_max_mb, config.cache_similarity) == (256.0, 0.0)
+
+
+def test_cache_from_file_then_env(fx_env: FxEnv, no_cache_env: None, monkeypatch) -> None:
+    write(fx_env, "[cache]\nmax_mb = 64\nsimilarity = 0.05\n")
+    config = Config.load()
+    assert (config.cache_max_mb, config.cache_similarity) == (64.0, 0.05)
+    monkeypatch.setenv("LMMS_MAGENTA_CACHE_MAX_MB", " 0.5 ")
+    monkeypatch.setenv("LMMS_MAGENTA_CACHE_SIMILARITY", "0")
+    config = Config.load(disable=["x"])  # flags keep the cache settings
+    assert (config.cache_max_mb, config.cache_similarity) == (0.5, 0.0)
+    monkeypatch.setenv("LMMS_MAGENTA_CACHE_MAX_MB", "")  # blank: the file's value
+    assert Config.load().cache_max_mb == 64.0
+    assert Config.load() == Config.load().with_overrides(trace=False)
+    monkeypatch.setenv("LMMS_MAGENTA_CACHE_MAX_MB", "65")
+    assert Config.load() != config  # the cache settings are part of the value
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[cache]\nmax_mb = 0", "'cache.max_mb' must be a number of MiB greater than 0"),
+        ("[cache]\nmax_mb = -5", "'cache.max_mb' must be a number of MiB"),
+        ("[cache]\nmax_mb = '256'", "'cache.max_mb' must be a number of MiB"),
+        ("[cache]\nmax_mb = true", "'cache.max_mb' must be a number of MiB"),
+        ("[cache]\nmax_mb = inf", "'cache.max_mb' must be a number of MiB"),
+        ("[cache]\nsimilarity = 1.5", "'cache.similarity' must be a number from 0"),
+        ("[cache]\nsimilarity = -0.1", "'cache.similarity' must be a number from 0"),
+        ("cache = 3", "'cache' must be a table"),
+    ],
+)
+def test_bad_cache_setting_names_file_and_key(
+    fx_env: FxEnv, no_cache_env: None, text: str, problem: str
+) -> None:
+    path = write(fx_env, text)
+    with pytest.raises(UserError) as info:
+        Config.load()
+    assert str(info.value).startswith(f"{path}: ") and problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "problem"),
+    [
+        (
+            "LMMS_MAGENTA_CACHE_MAX_MB",
+            "lots",
+            "is not a number of MiB greater than 0 (default 256)",
+        ),
+        ("LMMS_MAGENTA_CACHE_MAX_MB", "0", "is not a number of MiB greater than 0 (default 256)"),
+        ("LMMS_MAGENTA_CACHE_MAX_MB", "nan", "is not a number of MiB greater than 0 (default 256)"),
+        ("LMMS_MAGENTA_CACHE_SIMILARITY", "2", "is not a number from 0 (exact matches only) to 1"),
+    ],
+)
+def test_bad_cache_env_names_the_variable(
+    fx_env: FxEnv, no_cache_env: None, monkeypatch, var: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(var, value)
+    with pytest.raises(UserError) as info:
+        Config.load()
+    assert str(info.value) == f"{var}={value!r} {problem}"
+
+
 def test_enable_disable_edit_the_file_atomically_with_backup(fx_env: FxEnv) -> None:
     write(fx_env, "[plugins.groove]\nintensity = 0.5\n")
     set_plugin_enabled(fx_env.config_file, "pattern", False)

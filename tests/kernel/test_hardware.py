@@ -222,6 +222,82 @@ def test_no_device_at_all(make_kernel: MakeKernel) -> None:
     assert choice.fallback_reason == "backend 'fastgpu' is not installed (installed: brokenprobe)"
 
 
+_NODRIVER = '''
+"""Backends that find no device: one says why (``unavailable``), the others do not."""
+from lmms_magenta.hookspecs import hookimpl
+
+
+class NoDriver:
+    name = "nodriver"
+    unavailable = None
+
+    def probe(self):
+        self.unavailable = "  the NoDriver runtime is not installed: pip install nodriver  "
+        return []
+
+    def precisions(self, model, device):
+        return ["fp32"]
+
+    def create_session(self, model_path, device, precision="fp32", **opts):
+        raise AssertionError("never reached: no device")
+
+
+class Silent(NoDriver):
+    name = "silent"
+
+    def probe(self):
+        return []
+
+
+class OddReason(Silent):
+    name = "oddreason"
+    unavailable = 42
+
+
+@hookimpl
+def lmms_magenta_backends():
+    return [NoDriver(), Silent(), OddReason()]
+'''
+
+
+@pytest.fixture(scope="module")
+def nodriver(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real distribution (built and pip-installed here) of backends with no devices."""
+    source = tmp_path_factory.mktemp("nodriver-src")
+    (source / "lmms_magenta_fixture_nodriver").mkdir()
+    (source / "lmms_magenta_fixture_nodriver" / "__init__.py").write_text(_NODRIVER)
+    (source / "pyproject.toml").write_text(
+        (FIXTURES / "npu" / "pyproject.toml").read_text().replace("npu", "nodriver")
+    )
+    return pip_install(source, tmp_path_factory.mktemp("nodriver"))
+
+
+def test_no_device_reason_is_reported_and_not_cached(
+    fx_env: Any, installed: dict[str, Path], nodriver: Path, probe_log: Path
+) -> None:
+    make = kernel_factory(fx_env, {**installed, "nodriver": nodriver})
+    kernel = make("cpu", "nodriver")
+    choice = select_hardware(kernel)
+    reports = {b.name: b for b in choice.backends}
+    assert reports["nodriver"].devices == 0
+    assert reports["nodriver"].problem == (
+        "the NoDriver runtime is not installed: pip install nodriver"
+    )
+    # no reason given (or not a string): just no devices, as before
+    assert (reports["silent"].devices, reports["silent"].problem) == (0, None)
+    assert reports["oddreason"].problem is None
+    assert kernel.plugins["nodriver"].state == "enabled"  # not broken
+    assert choice.device is not None and choice.device.key == "cpu:cpu"
+    pinned = select_hardware(make("cpu", "nodriver"), "nodriver")
+    assert pinned.fallback_reason == (
+        "backend 'nodriver' is not usable: the NoDriver runtime is not installed: "
+        "pip install nodriver"
+    )
+    again = select_hardware(make("cpu", "nodriver"))
+    assert not again.from_cache  # probed again: the user may have installed the runtime
+    assert probes(probe_log).count("cpu") == 3
+
+
 # --- the probe cache ---------------------------------------------------------------------
 
 

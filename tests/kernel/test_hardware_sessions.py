@@ -125,10 +125,50 @@ def test_session_crash_on_cpu_after_fallback(make_kernel: MakeKernel, tmp_path: 
 
 
 def test_unsupported_precision_falls_back(make_kernel: MakeKernel, tmp_path: Path) -> None:
-    with pytest.raises(BackendError, match="precision int8 not supported"):
-        open_session(make_kernel("cpu", "fastgpu"), model(tmp_path), precision="int8")
+    session = open_session(make_kernel("cpu", "fastgpu"), model(tmp_path), precision="int8")
+    assert (session.device.key, session.precision) == ("cpu:cpu", "fp32")
+    assert session.fallback_reason == (
+        "could not open it on fastgpu:0 (ValueError: precision int8 not supported "
+        "(offers fp16, fp32)); using cpu:cpu in fp32 (int8 is not offered there)"
+    )
+    np.testing.assert_array_equal(session.run({"x": X})["y"], X * 2)
     session = open_session(make_kernel("cpu", "npu"), model(tmp_path), precision="fp32")
     assert session.device.key == "npu:0"
+
+
+@pytest.mark.parametrize(
+    ("precision", "note"), [("fp32", ""), ("fp16", " in fp32 (fp16 is not offered there)")]
+)
+def test_refusing_gpu_falls_back_in_a_precision_the_cpu_offers(
+    make_kernel: MakeKernel,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    precision: str,
+    note: str,
+) -> None:
+    """The GPU offers fp16 but refuses the model; the CPU runs fp32 instead of failing."""
+    path = model(tmp_path, refuse=["fastgpu"])
+    with caplog.at_level(logging.WARNING, logger="lmms_magenta.hardware"):
+        session = open_session(make_kernel("cpu", "fastgpu"), path, precision=precision)
+    assert (session.device.key, session.precision) == ("cpu:cpu", "fp32")
+    assert session.outputs[0].dtype == "float32"
+    assert session.fallback_reason is not None
+    assert session.fallback_reason.startswith("could not open it on fastgpu:0 (RuntimeError")
+    assert session.fallback_reason.endswith(f"using cpu:cpu{note}")
+    assert any(f"retrying on cpu:cpu{note}" in r.getMessage() for r in caplog.records)
+    np.testing.assert_array_equal(session.run({"x": X})["y"], X * 2)
+
+
+def test_fp16_crash_while_running_moves_to_fp32_on_the_cpu(
+    make_kernel: MakeKernel, tmp_path: Path
+) -> None:
+    path = model(tmp_path, crash=["fastgpu"])
+    session = open_session(make_kernel("cpu", "fastgpu"), path, precision="fp16")
+    assert (session.device.key, session.precision) == ("fastgpu:0", "fp16")
+    np.testing.assert_array_equal(session.run({"x": X})["y"], X * 2)
+    assert (session.device.key, session.precision) == ("cpu:cpu", "fp32")
+    assert session.fallback_reason is not None
+    assert session.fallback_reason.endswith("(fp16 is not offered there)")
 
 
 def test_session_without_any_device(make_kernel: MakeKernel, tmp_path: Path) -> None:

@@ -18,10 +18,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from lmms_magenta import backend_support as support
 from lmms_magenta.hardware import Device
-
-from .speed import PROBE_MODEL, median_latency_us, speed_bonus
-from .variants import model_variants, own_precision, variant_path
 
 if TYPE_CHECKING:
     from .session import OrtSession
@@ -48,12 +46,6 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine() or "CPU"
 
 
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
-    return value
-
-
 class OnnxRuntimeBackend:
     """Runs ONNX models with ONNX Runtime on the CPU (one device, ``cpu:cpu``)."""
 
@@ -61,7 +53,7 @@ class OnnxRuntimeBackend:
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         settings = dict(settings or {})
-        self.threads = _positive_int(settings.get("threads", 1), "[plugins.cpu] threads")
+        self.threads = support.positive_int(settings.get("threads", 1), "[plugins.cpu] threads")
         self.measure = bool(settings.get("measure", True))
         #: why ``probe`` found no device (``None`` when it found one)
         self.unavailable: str | None = None
@@ -71,7 +63,9 @@ class OnnxRuntimeBackend:
         try:
             import onnxruntime as ort
         except ImportError as err:  # the runtime is missing or broken: no device, say why
-            self.unavailable = f"onnxruntime cannot be imported ({err})"
+            self.unavailable = (
+                f"onnxruntime cannot be imported ({err}); install it with: pip install onnxruntime"
+            )
             logger.info("backend %s: %s", NAME, self.unavailable)
             return []
         self.unavailable = None
@@ -86,7 +80,7 @@ class OnnxRuntimeBackend:
         if self.measure:
             latency = self._probe_latency_us()
             details["probe_us"] = round(latency, 1)
-            details["speed_bonus"] = speed_bonus(latency)
+            details["speed_bonus"] = support.speed_bonus(latency)
             preference += details["speed_bonus"]
         return [Device(NAME, "cpu", cpu_name(), "cpu", preference, details)]
 
@@ -95,23 +89,25 @@ class OnnxRuntimeBackend:
 
         from .session import OrtSession
 
-        with OrtSession(PROBE_MODEL, threads=self.threads) as session:
+        with OrtSession(support.PROBE_MODEL, threads=self.threads) as session:
             feeds = {"x": np.ones((1, 64), dtype=np.float32)}
-            return median_latency_us(lambda: session.run(feeds))
+            return support.median_latency_us(lambda: session.run(feeds))
 
     def precisions(
         self, model: str | os.PathLike[str] | Mapping[str, Any], device: Device
     ) -> list[str]:
-        """Best first: the handed file's own precision if it is a variant, then int8, fp32.
+        """Best first: the handed file's precision if it is a variant, then int8, fp32.
 
         int8 (when the model has that variant) comes before fp32: the model
         repository makes it deliberately and records its drift, and it is up to 2x
-        faster here. fp16 is offered only for an fp16 file (not faster on a CPU).
+        faster here. So ``open_session(kernel, "m.onnx")`` without a precision runs
+        ``m.int8.onnx`` when it exists; pass ``precision="fp32"`` to insist on fp32.
+        fp16 is offered only for an fp16 file (not faster on a CPU).
         """
-        found = model_variants(model)
-        own = own_precision(model)
-        offered = [p for p in ("int8", "fp32") if p in found]
-        if own in found:
+        found = support.model_variants(model)
+        own = support.own_precision(model)
+        offered: list[str] = [p for p in ("int8", "fp32") if p in found]
+        if own != "fp32" and own in found:  # handed a variant file: that one runs
             offered = [own, *(p for p in offered if p != own)]
         return offered or ["fp32"]
 
@@ -133,7 +129,7 @@ class OnnxRuntimeBackend:
             raise ValueError(f"precision {precision} is not supported by backend {NAME!r}")
         from .session import OrtSession
 
-        threads = _positive_int(opts.get("threads", self.threads), "threads")
-        path = variant_path(model_path, precision)
+        threads = support.positive_int(opts.get("threads", self.threads), "threads")
+        path = support.variant_path(model_path, precision)
         logger.debug("opening %s (%s) with %d thread(s)", path, precision, threads)
         return OrtSession(path, threads=threads)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+
 from lmms_magenta.hardware import TensorInfo
 
 logger = logging.getLogger("lmms_magenta.backend.cpu")

@@ -5,7 +5,7 @@ Declared preferences: a discrete GPU 40, an integrated GPU 30, an NPU 20 (small
 recurrent models gain little there), the CPU 9 - just below the ``cpu`` backend's 10,
 because ONNX Runtime runs this project's models faster on a CPU (FACTS, and
 benchmarks/backends.py). The probe micro-benchmark adds a measured speed bonus on the
-shared scale (see :mod:`.speed`), so a device that is really faster can win.
+shared scale (see :mod:`lmms_magenta.backend_support`), so a device that is really faster can win.
 
 Precisions, best first: GPU/NPU ``fp16`` then ``fp32`` (as the device reports them);
 CPU ``fp32``, then ``bf16`` where the CPU has it. Models are read from their fp32 ONNX
@@ -25,10 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lmms_magenta import backend_support as support
 from lmms_magenta.hardware import Device, DeviceKind
-
-from .speed import PROBE_MODEL, median_latency_us, speed_bonus
-from .variants import model_variants, own_precision
 
 if TYPE_CHECKING:
     from .session import OpenVinoSession
@@ -38,12 +36,6 @@ logger = logging.getLogger("lmms_magenta.backend.openvino")
 NAME = "openvino"
 CPU_PREFERENCE = 9
 DECLARED = {"discrete": 40, "integrated": 30, "accelerator": 20}
-
-
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, not {value!r}")
-    return value
 
 
 def _kind(device_id: str) -> DeviceKind:
@@ -60,7 +52,9 @@ class OpenVinoBackend:
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         settings = dict(settings or {})
-        self.threads = _positive_int(settings.get("threads", 1), "[plugins.openvino] threads")
+        self.threads = support.positive_int(
+            settings.get("threads", 1), "[plugins.openvino] threads"
+        )
         self.measure = bool(settings.get("measure", True))
         #: why ``probe`` found no device (``None`` when it found some)
         self.unavailable: str | None = None
@@ -95,6 +89,8 @@ class OpenVinoBackend:
             device_ids = list(self.core().available_devices)
         except (ImportError, RuntimeError) as err:  # no runtime, or it cannot start
             self.unavailable = f"OpenVINO cannot be used ({type(err).__name__}: {err})"
+            if isinstance(err, ImportError):
+                self.unavailable += "; install it with: pip install openvino"
             logger.info("backend %s: %s", NAME, self.unavailable)
             return []
         self.unavailable = None if device_ids else "OpenVINO lists no devices"
@@ -110,7 +106,7 @@ class OpenVinoBackend:
                 declared = DECLARED["accelerator"]
             details: dict[str, Any] = {
                 "runtime": f"openvino {ov.get_version()}",
-                "device_type": device_type.lower() or None,
+                "device_type": None if kind == "cpu" else device_type.lower() or None,
                 "capabilities": self._capabilities(device_id),
                 "precisions": self._device_precisions(device_id),
                 "declared_preference": declared,
@@ -126,7 +122,7 @@ class OpenVinoBackend:
                     details["probe_error"] = f"{type(err).__name__}: {err}"
                 else:
                     details["probe_us"] = round(latency, 1)
-                    details["speed_bonus"] = speed_bonus(latency)
+                    details["speed_bonus"] = support.speed_bonus(latency)
                     preference += details["speed_bonus"]
             name = str(self._property(device_id, "FULL_DEVICE_NAME", device_id))
             devices.append(Device(NAME, device_id, name, kind, preference, details))
@@ -136,9 +132,9 @@ class OpenVinoBackend:
         import numpy as np
 
         precision = self._device_precisions(device_id)[0]
-        with self._open(PROBE_MODEL, device_id, precision, threads=self.threads) as session:
+        with self._open(support.PROBE_MODEL, device_id, precision, threads=self.threads) as session:
             feeds = {"x": np.ones((1, 64), dtype=np.float32)}
-            return median_latency_us(lambda: session.run(feeds))
+            return support.median_latency_us(lambda: session.run(feeds))
 
     def _device_precisions(self, device_id: str) -> list[str]:
         caps = self._capabilities(device_id)
@@ -155,9 +151,9 @@ class OpenVinoBackend:
         The fp32 file is what OpenVINO compiles for fp32, fp16 and bf16 alike (it
         converts by itself), even when it was handed an int8 or fp16 variant.
         """
-        found = model_variants(model)
+        found = support.model_variants(model)
         if "fp32" not in found:
-            return [own_precision(model)]
+            return [support.own_precision(model)]
         listed = device.details.get("precisions")
         if isinstance(listed, list) and listed:
             return [str(p) for p in listed]
@@ -183,8 +179,8 @@ class OpenVinoBackend:
                 f"precision {precision} is not supported for this model on {device.key} "
                 f"(offers {', '.join(offered)})"
             )
-        threads = _positive_int(opts.get("threads", self.threads), "threads")
-        variants = model_variants(model_path)
+        threads = support.positive_int(opts.get("threads", self.threads), "threads")
+        variants = support.model_variants(model_path)
         if "fp32" in variants:
             path, hint = variants["fp32"], precision
         else:  # only a quantized or fp16 file: run it as it is, the rest in fp32

@@ -33,6 +33,7 @@ BUILTIN = {
     "plugins": "lmms_magenta.cli.plugins:plugins",
     "hardware": "lmms_magenta.cli.hardware:hardware",
     "lmms": "lmms_magenta.cli.lmms:lmms",
+    "cache": "lmms_magenta.cli.cache:cache",
 }
 
 

@@ -8,9 +8,10 @@ the kernel's cache directory, so it survives restarts; ``lmms-magenta cache clea
 
 - Keys (:mod:`.keys`): sha256 of the canonical JSON of feature, normalized
   parameters, models (``name@version`` + sha256) and seed.
-- Size: capped in bytes; a write over the cap evicts the least recently used entries
-  (every hit refreshes an entry).
-- Similarity: when the user allows it (``tolerance > 0``), a request whose fuzzy
+- Size: capped in bytes (``[cache] max_mb`` in config.toml, default 256 MiB); a write
+  over the cap evicts the least recently used entries (every hit refreshes an entry).
+- Similarity: when the user allows it (``[cache] similarity``, the cache's
+  ``tolerance``, > 0; default 0 = exact only), a request whose fuzzy
   parameters each lie within ``tolerance`` of a cached request's - as a fraction of the
   parameter's range, or of its magnitude when it has none - with everything else
   equal, is answered from the nearest such entry (``intensity`` 0.50 vs 0.51 on a 0..1
@@ -23,7 +24,7 @@ Typical use in a feature::
 
     cache = ResultCache.for_config(kernel.config)
     key = key_for_feature(feature, params, models=[ModelRef(name, version, sha)], seed=seed)
-    result, hit = cache.fetch(key, lambda: run_model(...), tolerance=user_tolerance)
+    result, hit = cache.fetch(key, lambda: run_model(...))  # within the user's similarity
 
 Importing this package is cheap (sqlite3, json, hashlib); numpy only for arrays.
 """

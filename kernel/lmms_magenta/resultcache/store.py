@@ -36,7 +36,8 @@ __all__ = ["DEFAULT_MAX_BYTES", "FILE_NAME", "CacheHit", "CacheInfo", "ResultCac
 logger = logging.getLogger("lmms_magenta.resultcache")
 
 FILE_NAME = "results.sqlite3"
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+MIB = 1024 * 1024
+DEFAULT_MAX_BYTES = 256 * MIB
 SCHEMA_VERSION = 1
 ROW_OVERHEAD = 128  # bytes counted per entry besides its data (key, indexes, row header)
 STATS = ("hits", "similar_hits", "misses", "writes", "evictions")
@@ -107,7 +108,10 @@ def encode(value: Any) -> tuple[str, bytes]:
         import numpy as np
 
         buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
+        try:
+            np.save(buffer, value, allow_pickle=False)
+        except ValueError as err:  # object arrays would need pickle: refused
+            raise TypeError(f"cannot cache this array: {err}") from err
         return "npy", buffer.getvalue()
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False)
@@ -132,13 +136,24 @@ class ResultCache:
 
     Thread-safe within a process, and safe across processes. ``problem`` is set (and
     every call becomes a miss / no-op) when the file cannot be opened at all.
+    ``tolerance`` is the similarity the user allows (0 = exact matches only): the
+    default of :meth:`get` and :meth:`fetch`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        tolerance: float = 0.0,
+    ):
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
+        if not 0 <= tolerance <= 1:
+            raise ValueError(f"tolerance must be from 0 to 1, not {tolerance}")
         self.path = Path(path)
         self.max_bytes = int(max_bytes)
+        self.tolerance = float(tolerance)
         self.problem: str | None = None
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
@@ -149,9 +164,14 @@ class ResultCache:
             logger.warning("%s; results will not be cached", self.problem)
 
     @classmethod
-    def for_config(cls, config: Config, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ResultCache:
-        """The cache of a kernel configuration (``results.sqlite3`` in its cache dir)."""
-        return cls(Path(config.cache_dir) / FILE_NAME, max_bytes=max_bytes)
+    def for_config(cls, config: Config) -> ResultCache:
+        """The cache of a kernel configuration: ``results.sqlite3`` in its cache folder,
+        capped at ``[cache] max_mb`` MiB, answering within ``[cache] similarity``."""
+        return cls(
+            Path(config.cache_dir) / FILE_NAME,
+            max_bytes=max(1, round(config.cache_max_mb * MIB)),
+            tolerance=config.cache_similarity,
+        )
 
     # --- opening --------------------------------------------------------------------------
 
@@ -218,9 +238,10 @@ class ResultCache:
 
     # --- lookups and writes -----------------------------------------------------------------
 
-    def get(self, key: CacheKey, *, tolerance: float = 0.0) -> CacheHit | None:
+    def get(self, key: CacheKey, *, tolerance: float | None = None) -> CacheHit | None:
         """The cached result of ``key``; with ``tolerance > 0`` also the nearest similar one.
 
+        ``tolerance`` defaults to the cache's own (the user's ``[cache] similarity``).
         A hit counts as a use (for LRU). Returns ``None`` on a miss or when the cache
         is unusable.
         """
@@ -228,7 +249,7 @@ class ResultCache:
             return None
         try:
             with self._write() as db:
-                hit = self._lookup(db, key, tolerance)
+                hit = self._lookup(db, key, self.tolerance if tolerance is None else tolerance)
                 self._count(
                     db, "misses" if hit is None else "hits" if hit.exact else "similar_hits"
                 )
@@ -316,7 +337,7 @@ class ResultCache:
         return len(doomed)
 
     def fetch(
-        self, key: CacheKey, compute: Callable[[], T], *, tolerance: float = 0.0
+        self, key: CacheKey, compute: Callable[[], T], *, tolerance: float | None = None
     ) -> tuple[T, CacheHit | None]:
         """``(value, hit)``: the cached value, or ``compute()`` stored and ``hit=None``."""
         hit = self.get(key, tolerance=tolerance)

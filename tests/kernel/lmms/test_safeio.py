@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,19 +70,44 @@ def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
     assert str(tmp_path / "nope" / "song.mmp") in str(info.value)
 
 
-def test_failed_save_leaves_target_and_no_temp_files(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores folder permissions")
+@contextlib.contextmanager
+def _file_size_limit(limit: int) -> Iterator[None]:
+    """A disk that fills up mid-save: writes past ``limit`` bytes fail with EFBIG.
+
+    RLIMIT_FSIZE binds root too (unlike folder permissions, which root ignores, so CI,
+    running as root, would never see a permission failure).
+    """
+    resource = pytest.importorskip("resource", reason="needs POSIX resource limits")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+def test_save_failing_mid_write_leaves_target_and_no_temp_files(tmp_path: Path) -> None:
     target = tmp_path / "song.mmp"
     target.write_bytes(b"v1")
-    tmp_path.chmod(0o500)
-    try:
-        with pytest.raises(UserError, match="cannot save"):
-            atomic_write(target, b"v2")
-    finally:
-        tmp_path.chmod(0o700)
+    with _file_size_limit(4096), pytest.raises(UserError, match="cannot save: File too large"):
+        atomic_write(target, b"v2" * 100_000)
     assert target.read_bytes() == b"v1"
     assert [p.name for p in tmp_path.iterdir()] == ["song.mmp"]
+
+
+def test_save_failing_at_the_backup_leaves_target_and_no_temp_files(tmp_path: Path) -> None:
+    """The new bytes are written, then the backup cannot be made (a folder is in its way)."""
+    target = tmp_path / "song.mmp"
+    target.write_bytes(b"v1")
+    (backup_path(target) / "keep").mkdir(parents=True)
+    with pytest.raises(UserError, match="cannot save") as info:
+        atomic_write(target, b"v2")
+    assert str(target) in str(info.value)
+    assert target.read_bytes() == b"v1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.mmp", "song.mmp.bak"]
+    assert [p.name for p in backup_path(target).iterdir()] == ["keep"]
 
 
 _CHILD = textwrap.dedent(

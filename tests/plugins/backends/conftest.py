@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from lmms_magenta.config import Config
 from lmms_magenta.kernel import Kernel
 

@@ -14,10 +14,10 @@ from typing import Any
 import build_models as bm
 import numpy as np
 import pytest
+from realbackends import MakeKernel
+
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import ManagedSession, open_session
-
-from realbackends import MakeKernel
 
 TOLERANCE = 1e-5
 BACKENDS = ("cpu", "openvino")
@@ -85,7 +85,7 @@ def test_backends_agree_and_match_numpy(
     make_kernel: MakeKernel, models: dict[str, Path], name: str, batch: int
 ) -> None:
     feeds = bm.sample_feeds(name, batch=batch, seed=batch)
-    reference = (reference_gru_step(**feeds) if name == "gru_step" else reference_mlp(**feeds))
+    reference = reference_gru_step(**feeds) if name == "gru_step" else reference_mlp(**feeds)
     results = {}
     for backend in BACKENDS:
         with session_on(make_kernel, backend, models[name]) as session:
@@ -149,11 +149,29 @@ def test_missing_input_is_reported(make_kernel: MakeKernel, models: dict[str, Pa
         choice = select_hardware(kernel, backend)
         device = choice.device
         assert device is not None
-        backend_obj = next(b for _, b in kernel.contributions("lmms_magenta_backends")
-                           if b.name == backend)
+        backend_obj = next(
+            b for _, b in kernel.contributions("lmms_magenta_backends") if b.name == backend
+        )
         session = backend_obj.create_session(models["gru_step"], device)
         with pytest.raises(ValueError, match="missing input 'hidden'"):
             session.run({"token": np.zeros(1, dtype=np.int64)})
         session.close()
         with pytest.raises(RuntimeError, match="closed"):
             session.run(bm.sample_feeds("gru_step"))
+
+
+def test_static_shapes_option(make_kernel: MakeKernel, models: dict[str, Path]) -> None:
+    """``shapes=`` compiles OpenVINO for a fixed batch; ONNX Runtime ignores the option."""
+    feeds = bm.sample_feeds("gru_step", batch=1, seed=5)
+    shapes = {"token": [1], "hidden": [2, 1, 256]}
+    kernel = make_kernel("cpu", "openvino")
+    results = {}
+    for backend in BACKENDS:
+        choice = select_hardware(kernel, backend)
+        with open_session(kernel, models["gru_step"], choice=choice, shapes=shapes) as session:
+            assert session.device.backend == backend
+            results[backend] = session.run(feeds)
+            if backend == "openvino":
+                assert {t.name: t.shape for t in session.inputs}["hidden"] == (2, 1, 256)
+    assert_close(results["openvino"], results["cpu"], TOLERANCE)
+    assert_close(results["cpu"], reference_gru_step(**feeds), 1e-4)

@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 from index_server import IndexServer
-from lmms_magenta.kernel import Kernel
+from lmms_magenta_models import ModelRepository
 from models_helpers import model_dir
 
-from lmms_magenta_models import ModelRepository
+from lmms_magenta.kernel import Kernel
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -50,6 +50,7 @@ def _build_shipped(package: Path) -> None:
     data["colour"] = "red"
     (broken / "model.json").write_text(json.dumps(data))
     model_dir(package / "extra_models" / "fx-extra", name="fx-extra", seed=3)
+    model_dir(package / "object_models" / "fx-object", name="fx-object", seed=4)
 
 
 @pytest.fixture(scope="session")

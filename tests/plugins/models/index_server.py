@@ -5,7 +5,8 @@ Bound to 127.0.0.1 on a free port, serving files from ``root``. Knobs a test set
 - ``drop_after[path] = n``: the next GET of ``path`` announces the full length but
   sends only ``n`` bytes and closes the connection (a dropped download);
 - ``ignore_range``: answer ``Range`` requests with the whole file (200);
-- ``delay``: seconds to wait before answering (timeouts).
+- ``delay``: seconds to wait before answering (timeouts);
+- ``redirects[path] = location``: answer 302 with that Location.
 
 ``requests`` records ``(path, Range header)`` of every GET.
 """
@@ -32,6 +33,7 @@ class IndexServer(ThreadingHTTPServer):
         self.drop_after: dict[str, int] = {}
         self.ignore_range = False
         self.delay = 0.0
+        self.redirects: dict[str, str] = {}
         self.requests: list[tuple[str, str | None]] = []
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -48,7 +50,9 @@ class IndexServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def publish(self, folder: Path, *, index: str = "index.json", tamper: bool = False) -> dict[str, Any]:
+    def publish(
+        self, folder: Path, *, index: str = "index.json", tamper: bool = False
+    ) -> dict[str, Any]:
         """Copy a model folder under ``files/`` and add its manifest (with URLs) to ``index``.
 
         ``tamper`` flips a byte of the served model.onnx after the hash was taken.
@@ -65,7 +69,11 @@ class IndexServer(ThreadingHTTPServer):
             data[-1] ^= 0xFF
             onnx_file.write_bytes(bytes(data))
         index_path = self.root / index
-        doc = json.loads(index_path.read_text()) if index_path.exists() else {"index_version": 1, "models": []}
+        doc = (
+            json.loads(index_path.read_text())
+            if index_path.exists()
+            else {"index_version": 1, "models": []}
+        )
         doc["models"].append(manifest)
         index_path.write_text(json.dumps(doc))
         return manifest
@@ -78,15 +86,21 @@ class IndexServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: IndexServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         srv = self.server
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path.lstrip("/"))
         srv.requests.append((path, self.headers.get("Range")))
         if srv.delay:
             time.sleep(srv.delay)
+        if path in srv.redirects:
+            self.send_response(302)
+            self.send_header("Location", srv.redirects[path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         file = srv.root / path
         if not file.is_file():
             self.send_error(404)

@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lmms_magenta.errors import ModelError, UserError
-from models_helpers import RNN_CONTRACT, model_dir
-
 from lmms_magenta_models.manifest import (
     FileEntry,
     Variant,
@@ -18,6 +15,9 @@ from lmms_magenta_models.manifest import (
     parse_manifest,
     write_manifest,
 )
+from models_helpers import RNN_CONTRACT, model_dir
+
+from lmms_magenta.errors import ModelError, UserError
 
 
 @pytest.fixture
@@ -131,7 +131,9 @@ def test_write_is_atomic_and_keeps_a_backup(folder: Path) -> None:
     manifest = load_manifest(folder / "model.json")
     before = (folder / "model.json").read_text()
     entry = FileEntry("model.int8.onnx", "0" * 64, 10)
-    updated = manifest.with_variant("int8", Variant("model.int8.onnx", "fp32", "t", 0.1, 0.01, 8), entry)
+    updated = manifest.with_variant(
+        "int8", Variant("model.int8.onnx", "fp32", "t", 0.1, 0.01, 8), entry
+    )
     write_manifest(folder, updated)
     assert (folder / "model.json.bak").read_text() == before
     again = load_manifest(folder / "model.json")

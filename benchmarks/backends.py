@@ -1,0 +1,375 @@
+"""Inference backends: init time and per-call latency of the project's model shapes.
+
+    python benchmarks/backends.py [--calls N] [--no-readme]
+
+Runs the two test models of tests/fixtures/models/build_models.py (a GRU decoder step:
+embedding 512x128 -> 2-layer GRU 256 -> linear 512; an MLP decoder 64->512->512->288),
+batch 1, through the kernel call a feature makes (``select_hardware`` pinned to the
+backend, then ``open_session``), on every installed backend, and with torch eager as
+the reference a user would otherwise run (skipped, with a message, when torch is not
+installed). Every backend's outputs are checked against ONNX Runtime's first (1e-5).
+
+Reported per backend and model: session init time (load + compile, runtime already
+imported; median of 3), per-call latency (median and 90th percentile of N calls after
+a warm-up) and the ratio to torch eager's median. Also measured, to justify the
+sessions' call paths: OpenVINO's naive call (``request.infer(fresh_arrays)``) and
+ONNX Runtime with default options and with io_binding. The runtimes' import times are
+measured in fresh processes.
+
+Results go to benchmarks/README.md under "## backends" (that section only is
+replaced). The machine's 2 cores are shared with other work: the load average at the
+start is recorded with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "models"))
+import build_models as bm  # noqa: E402
+
+README = ROOT / "benchmarks" / "README.md"
+MODELS = ("gru_step", "mlp_decoder")
+SECTION = "## backends"
+
+
+def interleaved(
+    calls: dict[str, Callable[[], object]], total: int, block: int = 50, warmup: int = 200
+) -> dict[str, tuple[float, float]]:
+    """(median, p90) in microseconds of each call, timed in interleaved blocks.
+
+    Alternating blocks of ``block`` calls spreads the shared machine's load changes
+    over all alternatives instead of penalizing whichever ran during a busy moment.
+    """
+    for call in calls.values():
+        for _ in range(warmup):
+            call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(max(1, total // block)):
+        for name, call in calls.items():
+            record = times[name]
+            for _ in range(block):
+                start = time.perf_counter()
+                call()
+                record.append(time.perf_counter() - start)
+    out = {}
+    for name, record in times.items():
+        record.sort()
+        out[name] = (statistics.median(record) * 1e6, record[int(len(record) * 0.9)] * 1e6)
+    return out
+
+
+def import_time(module: str) -> float | None:
+    """Seconds to import ``module`` in a fresh interpreter (median of 3), None if absent."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    runs = []
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if done.returncode != 0:
+            return None
+        runs.append(float(done.stdout.strip()))
+    return statistics.median(runs)
+
+
+def bench_kernel() -> Any:
+    """A kernel that loads only the two backend plugins, with throw-away folders."""
+    from lmms_magenta.config import Config, Layer
+    from lmms_magenta.kernel import Kernel
+
+    tmp = Path(tempfile.mkdtemp(prefix="lmms-magenta-bench-"))
+    config = Config(
+        config_dir=tmp / "config",
+        data_dir=tmp / "data",
+        cache_dir=tmp / "cache",
+        layers=[Layer("benchmark", ["cpu", "openvino"], ["*"])],
+    )
+    return Kernel(config)
+
+
+# --- torch eager reference -------------------------------------------------------------------
+
+
+def torch_models() -> dict[str, Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]] | None:
+    """The two networks in torch with the same weights, as a user would run them."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)  # like the sessions: one thread for a batch-1 model
+    w = {k: torch.from_numpy(v) for k, v in bm.weights().items()}
+    size = bm.HIDDEN
+
+    def reorder(t: Any) -> Any:  # ONNX gates (z, r, h) -> torch (r, z, n)
+        z, r, h = t[:size], t[size : 2 * size], t[2 * size :]
+        return torch.cat([r, z, h])
+
+    embedding = torch.nn.Embedding(bm.VOCAB, bm.EMBED)
+    gru = torch.nn.GRU(bm.EMBED, size, bm.LAYERS)
+    linear = torch.nn.Linear(size, bm.VOCAB)
+    mlp_layers: list[torch.nn.Module] = []
+    with torch.no_grad():
+        embedding.weight.copy_(w["embedding"])
+        for layer in range(bm.LAYERS):
+            getattr(gru, f"weight_ih_l{layer}").copy_(reorder(w[f"W{layer}"][0]))
+            getattr(gru, f"weight_hh_l{layer}").copy_(reorder(w[f"R{layer}"][0]))
+            bias = w[f"B{layer}"][0]
+            getattr(gru, f"bias_ih_l{layer}").copy_(reorder(bias[: 3 * size]))
+            getattr(gru, f"bias_hh_l{layer}").copy_(reorder(bias[3 * size :]))
+        linear.weight.copy_(w["out_w"].T)
+        linear.bias.copy_(w["out_b"])
+        for i, (a, b) in enumerate(zip(bm.MLP_SIZES, bm.MLP_SIZES[1:], strict=False)):
+            layer = torch.nn.Linear(a, b)
+            layer.weight.copy_(w[f"mlp_w{i}"].T)
+            layer.bias.copy_(w[f"mlp_b{i}"])
+            mlp_layers += [layer, torch.nn.ReLU()]
+    mlp = torch.nn.Sequential(*mlp_layers[:-1]).eval()
+    for module in (embedding, gru, linear):
+        module.eval()
+
+    def gru_step(feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        with torch.inference_mode():
+            x = embedding(torch.from_numpy(feeds["token"])).unsqueeze(0)
+            out, hidden = gru(x, torch.from_numpy(feeds["hidden"]))
+            return {"logits": linear(out[0]).numpy(), "hidden_out": hidden.numpy()}
+
+    def mlp_decoder(feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        with torch.inference_mode():
+            return {"out": mlp(torch.from_numpy(feeds["z"])).numpy()}
+
+    return {"gru_step": gru_step, "mlp_decoder": mlp_decoder}
+
+
+# --- the measurements ---------------------------------------------------------------------
+
+
+def check_same(name: str, got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> None:
+    for output, value in want.items():
+        error = float(np.abs(got[output] - value).max())
+        if error > 1e-5:
+            raise SystemExit(f"{name}: output {output} differs from onnxruntime by {error:.2e}")
+
+
+def measure(calls: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of the main table and of the call-path table."""
+    from lmms_magenta.hardware import select_hardware
+    from lmms_magenta.hardware_sessions import open_session
+
+    folder = Path(tempfile.mkdtemp(prefix="lmms-magenta-bench-models-"))
+    paths = bm.build(folder, MODELS)
+    kernel = bench_kernel()
+    rows: list[dict[str, Any]] = []
+    paths_rows: list[dict[str, Any]] = []
+    torch_runs = torch_models()
+    if torch_runs is None:
+        print("torch is not installed: no torch eager reference (pip install torch==2.13.0)")
+    for model in MODELS:
+        feeds = bm.sample_feeds(model)
+        contenders: dict[str, Callable[[], object]] = {}
+        inits: dict[str, float | None] = {}
+        sessions = []
+        reference: dict[str, np.ndarray] | None = None
+        for backend in ("cpu", "openvino"):
+            choice = select_hardware(kernel, backend)
+            if choice.device is None or choice.device.backend != backend:
+                print(f"backend {backend} is not available: {choice.fallback_reason}")
+                continue
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                session = open_session(kernel, paths[model], choice=choice, precision="fp32")
+                times.append(time.perf_counter() - start)
+                sessions.append(session)
+            out = session.run(feeds)
+            reference = reference or out
+            check_same(f"{backend} {model}", out, reference)
+            label = f"{backend} ({choice.device.key})"
+            contenders[label] = lambda s=session, f=feeds: s.run(f)
+            inits[label] = statistics.median(times) * 1e3
+        if torch_runs is not None:
+            run = torch_runs[model]
+            if reference is not None:
+                check_same(f"torch {model}", run(feeds), reference)
+            contenders["torch eager (reference)"] = lambda r=run, f=feeds: r(f)
+            inits["torch eager (reference)"] = None
+        timed = interleaved(contenders, calls)
+        for session in sessions:
+            session.close()
+        torch_median = timed.get("torch eager (reference)", (None, None))[0]
+        for label, (median, p90) in timed.items():
+            rows.append(
+                {
+                    "backend": label,
+                    "model": model,
+                    "init_ms": inits[label],
+                    "median_us": median,
+                    "p90_us": p90,
+                    "ratio": median / torch_median if torch_median else None,
+                }
+            )
+        paths_rows += call_paths(paths[model], model, feeds, calls, kernel)
+    return rows, paths_rows
+
+
+def call_paths(
+    path: Path, model: str, feeds: dict[str, np.ndarray], calls: int, kernel: Any
+) -> list[dict[str, Any]]:
+    """The sessions' call paths against the obvious alternatives (interleaved)."""
+    import onnxruntime as ort
+    import openvino as ov
+    from lmms_magenta_backend_cpu.session import session_options
+
+    from lmms_magenta.hardware import select_hardware
+    from lmms_magenta.hardware_sessions import open_session
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    tuned = ort.InferenceSession(str(path), session_options(1), providers=["CPUExecutionProvider"])
+    names = [o.name for o in tuned.get_outputs()]
+    binding = tuned.io_binding()
+    for name in names:
+        binding.bind_output(name)
+
+    def bound() -> object:  # same options as the cpu session; outputs bound once
+        for name, value in feeds.items():
+            binding.bind_cpu_input(name, value)
+        tuned.run_with_iobinding(binding)
+        return binding.copy_outputs_to_cpu()
+
+    config = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
+    compiled = ov.Core().compile_model(str(path), "CPU", {**config, "INFERENCE_NUM_THREADS": 1})
+    request = compiled.create_infer_request()
+    ours_cpu = open_session(kernel, path, choice=select_hardware(kernel, "cpu"))
+    ours_ov = open_session(kernel, path, choice=select_hardware(kernel, "openvino"))
+    timed = interleaved(
+        {
+            "onnxruntime, default options, run(None, feeds)": lambda: session.run(None, feeds),
+            "onnxruntime, tuned options, io_binding (outputs bound once)": bound,
+            "cpu backend session (tuned options, cached output names)": lambda: ours_cpu.run(feeds),
+            "openvino, request.infer(fresh arrays)": lambda: request.infer(
+                {k: v.copy() for k, v in feeds.items()}
+            ),
+            "openvino, compiled_model(feeds)": lambda: compiled(feeds),
+            "openvino backend session (shared input tensors)": lambda: ours_ov.run(feeds),
+        },
+        calls,
+    )
+    ours_cpu.close()
+    ours_ov.close()
+    return [{"model": model, "path": what, "median_us": m} for what, (m, _) in timed.items()]
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, digits: int = 0, suffix: str = "") -> str:
+    return "-" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+def report(rows: list[dict[str, Any]], paths_rows: list[dict[str, Any]], calls: int) -> str:
+    import onnxruntime as ort
+    import openvino as ov
+
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = "not installed"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    from lmms_magenta_backend_cpu.backend import cpu_name
+
+    imports = {m: import_time(m) for m in ("onnxruntime", "openvino", "torch")}
+    lines = [
+        f"{SECTION}: inference latency and init time (`backends.py`)",
+        "",
+        "`python benchmarks/backends.py [--calls N]` runs the test models (GRU decoder step:",
+        "embedding 512x128 -> 2-layer GRU 256 -> linear 512; MLP decoder 64->512->512->288;",
+        "batch 1, fp32) through the kernel call a feature makes (`select_hardware` pinned,",
+        "`open_session`), checks every backend against ONNX Runtime (1e-5), and compares",
+        "with torch eager, what a user would otherwise run. One thread everywhere.",
+        "",
+        f"Run {datetime.date.today()}: {cpu_name()}, {os.cpu_count()} cores **shared with "
+        f"other engineers' jobs** (load average {load:.1f} at start), Python "
+        f"{platform.python_version()}, onnxruntime {ort.__version__}, OpenVINO "
+        f"{ov.get_version().split('-')[0]}, torch {torch_version}; {calls} calls per figure.",
+        "",
+        "| backend | model | init | median / call | p90 / call | vs torch eager |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['backend']} | {r['model']} | {fmt(r['init_ms'], 1, ' ms')} | "
+            f"{fmt(r['median_us'], 1, ' µs')} | {fmt(r['p90_us'], 1, ' µs')} | "
+            f"{fmt(r['ratio'], 2, 'x')} |"
+        )
+    lines += [
+        "",
+        "Import time in a fresh process (paid once, when the kernel first probes or opens a",
+        "model): "
+        + ", ".join(f"{m} {fmt(t, 2, ' s') if t else 'absent'}" for m, t in imports.items())
+        + ".",
+        "",
+        "Call paths (why the sessions call their runtimes the way they do):",
+        "",
+        "| model | call path | median / call |",
+        "|---|---|---:|",
+    ]
+    for r in paths_rows:
+        lines.append(f"| {r['model']} | {r['path']} | {fmt(r['median_us'], 1, ' µs')} |")
+    lines += [
+        "",
+        "Reading: on a CPU, ONNX Runtime is the fastest runtime for these models, which is",
+        "why the `cpu` backend declares preference 10 and `openvino:CPU` 9 (the probe's",
+        "measured speed bonus can still reorder them on another machine). OpenVINO is",
+        "only competitive with its input tensors set once and shared (`ov.Tensor(...,",
+        "shared_memory=True)`, then `infer()` without arguments); fresh arrays per call",
+        "cost 2-4x. io_binding with the same session options is within this machine's",
+        "noise of `run` for tensors this small (about 1 us either way; rebinding outputs",
+        "per call is ~5% slower), so the cpu session keeps the simpler `run`. Both",
+        "backends beat torch eager per call and start much sooner (no 1-2 s",
+        "`import torch`).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(section: str) -> None:
+    """Replace (or append) the backends section of benchmarks/README.md."""
+    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\b.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    README.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=3000, help="timed calls per figure")
+    parser.add_argument("--no-readme", action="store_true", help="only print the results")
+    args = parser.parse_args()
+    rows, paths_rows = measure(args.calls)
+    section = report(rows, paths_rows, args.calls)
+    print(section)
+    if not args.no_readme:
+        write_readme(section)
+        print(f"written to {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

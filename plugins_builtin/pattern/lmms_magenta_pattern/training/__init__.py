@@ -1,0 +1,1 @@
+"""Training, evaluation and export of the pattern VAEs (needs the ``train`` extra)."""
