@@ -38,7 +38,7 @@ class OnnxGroove:
     """The exported model run with onnxruntime on the CPU (one thread)."""
 
     def __init__(self, path: Path) -> None:
-        import onnxruntime as ort  # type: ignore[import-untyped]
+        import onnxruntime as ort
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1

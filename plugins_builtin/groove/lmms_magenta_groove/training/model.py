@@ -11,10 +11,10 @@ halves what we ship and lets both tasks learn from every window):
 Encoder input per step (12): 9 quantized hits (zeros when tapping) + 3 tap values
 (zeros when humanizing). z = mu + sigma * noise is drawn from the encoder's
 posterior (noise is an *input*, so the exported graph has no random ops). Each decoder
-step sees the previous step's output (hits, velocities, offsets), the encoder's
-bidirectional state at that step, the hits it must keep, z, a learned style
-embedding and the mode flag. Outputs per step: hit logits, velocity (sigmoid, 0-1),
-offset (0.5 * tanh, in steps).
+step sees the previous step's hits (and, with ``feedback="all"`` as in GrooVAE, its
+velocities and offsets too), the encoder's bidirectional state at that step, the hits
+it must keep, z, a learned style embedding and the mode flag. Outputs per step: hit
+logits, velocity (sigmoid, 0-1), offset (0.5 * tanh, in steps).
 """
 
 from __future__ import annotations
@@ -53,9 +53,17 @@ class ModelConfig:
         return asdict(self)
 
 
+def _thirds(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Split the last axis (27) into hits, velocities, offsets (9 each)."""
+    n = N_CLASSES
+    return x[..., :n], x[..., n : 2 * n], x[..., 2 * n :]
+
+
 class GrooveVAE(nn.Module):
     """See the module docstring. ``forward`` is the teacher-forced training pass;
     ``generate`` is the free-running pass that is exported to ONNX."""
+
+    feedback_mask: torch.Tensor
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
@@ -91,7 +99,7 @@ class GrooveVAE(nn.Module):
         return cond, h0
 
     def _split(self, out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        logits, vel, off = out.split(N_CLASSES, dim=-1)
+        logits, vel, off = _thirds(out)
         return logits, torch.sigmoid(vel), 0.5 * torch.tanh(off)
 
     # --- training ---------------------------------------------------------------------
@@ -167,5 +175,5 @@ class GrooveVAE(nn.Module):
             outs.append(step)
             prev = step * self.feedback_mask
         seq = torch.cat(outs, dim=1)
-        h_out, v_out, o_out = seq.split(N_CLASSES, dim=-1)
+        h_out, v_out, o_out = _thirds(seq)
         return h_out, v_out, o_out, z

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]
 
 from ..representation import N_CLASSES
 from .batches import Batch, make_batch
@@ -42,6 +42,10 @@ def _tensors(b: Batch) -> dict[str, torch.Tensor]:
     }
 
 
+def _error(diff: torch.Tensor, loss: str) -> torch.Tensor:
+    return diff.abs() if loss == "l1" else diff**2
+
+
 def losses(
     model: GrooveVAE, b: Batch, z_noise: torch.Tensor, free_bits: float, loss: str = "l1"
 ) -> dict[str, torch.Tensor]:
@@ -56,9 +60,8 @@ def losses(
     n = hits.shape[0]
     drumify = (1.0 - t["keep_hits"])[:, :, None]
     bce = (F.binary_cross_entropy_with_logits(logits, hits, reduction="none") * drumify).sum() / n
-    err = (lambda d: d.abs()) if loss == "l1" else (lambda d: d**2)
-    vel_se = (err(vel - tvel) * hits).sum() / n
-    off_se = (err(off - toff) * hits).sum() / n
+    vel_se = (_error(vel - tvel, loss) * hits).sum() / n
+    off_se = (_error(off - toff, loss) * hits).sum() / n
     kl = 0.5 * (mu**2 + logvar.exp() - 1.0 - logvar).sum(-1)
     kl = torch.clamp(kl, min=free_bits).mean()
     return {"bce": bce, "vel": vel_se, "off": off_se, "kl": kl}
@@ -147,12 +150,14 @@ def main(argv: list[str] | None = None) -> None:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
+    last = args.out / "last.pt"
+    state = torch.load(last, weights_only=False) if args.resume and last.exists() else None
+    if state is not None:
+        cfg = ModelConfig(**state["config"])  # the run's own sizes, whatever the flags say
     model = GrooveVAE(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     epoch0, best, history = 0, math.inf, []
-    last = args.out / "last.pt"
-    if args.resume and last.exists():
-        state = torch.load(last, weights_only=False)
+    if state is not None:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         epoch0, best, history = state["epoch"], state["best"], state["history"]

@@ -35,7 +35,13 @@ class Windows:
         """The training (False) or validation (True) windows."""
         m = self.validation == validation
         return Windows(
-            self.kind, self.enc[m], self.target[m], self.label[m], self.validation[m], self.labels, self.stats
+            self.kind,
+            self.enc[m],
+            self.target[m],
+            self.label[m],
+            self.validation[m],
+            self.labels,
+            self.stats,
         )
 
     def __len__(self) -> int:

@@ -20,12 +20,16 @@ __all__ = ["accuracy", "baselines", "encode_mu"]
 def encode_mu(model: PatternVAE, enc: np.ndarray, batch: int = 512) -> np.ndarray:
     """``mu`` of every window [N, Z]."""
     model.eval()
-    out = [model.encoder(torch.from_numpy(enc[i : i + batch]))[0] for i in range(0, len(enc), batch)]
+    out = [
+        model.encoder(torch.from_numpy(enc[i : i + batch]))[0] for i in range(0, len(enc), batch)
+    ]
     return torch.cat(out).numpy()
 
 
 @torch.no_grad()
-def accuracy(model: PatternVAE, enc: np.ndarray, target: np.ndarray, batch: int = 512) -> dict[str, float]:
+def accuracy(
+    model: PatternVAE, enc: np.ndarray, target: np.ndarray, batch: int = 512
+) -> dict[str, float]:
     """Teacher-forced and sampled per-step accuracy over the windows."""
     model.eval()
     tf_hits = sa_hits = 0
@@ -47,7 +51,10 @@ def baselines(train_target: np.ndarray, val_target: np.ndarray) -> dict[str, flo
     vocab = int(max(train_target.max(), val_target.max())) + 1
     overall = np.bincount(train_target.ravel(), minlength=vocab).argmax()
     per_step = np.array(
-        [np.bincount(train_target[:, t], minlength=vocab).argmax() for t in range(train_target.shape[1])]
+        [
+            np.bincount(train_target[:, t], minlength=vocab).argmax()
+            for t in range(train_target.shape[1])
+        ]
     )
     prev = np.concatenate([np.full((len(val_target), 1), per_step[0]), val_target[:, :-1]], axis=1)
     return {

@@ -36,6 +36,8 @@ def load_checkpoint(path: Path) -> tuple[PatternVAE, dict[str, object]]:
 class _DrumDecoder(nn.Module):
     """Sampling decoder that also returns the hit grid of the chosen classes."""
 
+    table: torch.Tensor
+
     def __init__(self, sampler: SamplingDecoder) -> None:
         super().__init__()
         self.sampler = sampler
@@ -103,12 +105,14 @@ def export(model: PatternVAE, encoder_path: Path, decoder_path: Path) -> None:
 
 
 @torch.no_grad()
-def verify(model: PatternVAE, encoder_path: Path, decoder_path: Path, batch: int = 8) -> dict[str, float]:
+def verify(
+    model: PatternVAE, encoder_path: Path, decoder_path: Path, batch: int = 8
+) -> dict[str, float]:
     """Max |ONNX - torch| of every float output on random inputs, and the fraction of
     sampled tokens that agree (must be 1.0)."""
     import onnxruntime as ort
 
-    enc_name, dec_out = _names(model)
+    enc_name, _ = _names(model)
     enc, z, noise, temp = _example(model, batch, np.random.default_rng(1))
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
@@ -117,9 +121,13 @@ def verify(model: PatternVAE, encoder_path: Path, decoder_path: Path, batch: int
     mu_o, lv_o = es.run(None, {enc_name: enc})
     mu_t, lv_t = model.encoder(torch.from_numpy(enc))
     outs_o = ds.run(None, {"z": z, "noise": noise, "temperature": temp})
-    outs_t = _decoder_module(model)(torch.from_numpy(z), torch.from_numpy(noise), torch.from_numpy(temp))
+    outs_t = _decoder_module(model)(
+        torch.from_numpy(z), torch.from_numpy(noise), torch.from_numpy(temp)
+    )
     res = {
-        "encoder_max_abs_diff": float(max(np.abs(mu_o - mu_t.numpy()).max(), np.abs(lv_o - lv_t.numpy()).max())),
+        "encoder_max_abs_diff": float(
+            max(np.abs(mu_o - mu_t.numpy()).max(), np.abs(lv_o - lv_t.numpy()).max())
+        ),
         "decoder_logits_max_abs_diff": float(np.abs(outs_o[-1] - outs_t[-1].numpy()).max()),
         "decoder_token_agreement": float((outs_o[0] == outs_t[0].numpy()).mean()),
     }

@@ -106,12 +106,15 @@ def _windows_of_part(part: Any, bar_steps: int) -> tuple[list[np.ndarray], Count
             stats["windows_incomplete_bar"] += 1
             continue
         contiguous = all(
-            abs((chunk[k + 1][0] - chunk[k][0]) * 4 - bar_steps) < 1e-6 for k in range(per_window - 1)
+            abs((chunk[k + 1][0] - chunk[k][0]) * 4 - bar_steps) < 1e-6
+            for k in range(per_window - 1)
         )
         if not contiguous:
             stats["windows_not_contiguous"] += 1
             continue
-        notes_w = [(s + k * bar_steps, ln, p) for k, (_, ns) in enumerate(chunk) for s, ln, p in ns or []]
+        notes_w = [
+            (s + k * bar_steps, ln, p) for k, (_, ns) in enumerate(chunk) for s, ln, p in ns or []
+        ]
         if len(notes_w) < 2:
             stats["windows_too_few_notes"] += 1
             continue
@@ -145,7 +148,7 @@ def _tunes() -> Any:
 
 def build_cache(out: Path, limit: int | None = None) -> dict[str, Any]:
     """Parse every tune, write ``out`` (npz) and return the stats."""
-    from tqdm import tqdm
+    from rich.progress import track
 
     tokens: list[np.ndarray] = []
     labels: list[int] = []
@@ -154,7 +157,7 @@ def build_cache(out: Path, limit: int | None = None) -> dict[str, Any]:
     tune_ids: list[str] = []
     stats: Counter[str] = Counter()
     t0 = time.time()
-    for n, (tid, coll, lab, steps, load) in enumerate(tqdm(_tunes(), desc="tunes", unit="tune")):
+    for n, (tid, coll, lab, steps, load) in enumerate(track(_tunes(), description="tunes")):
         if limit is not None and n >= limit:
             break
         stats[f"tunes.{coll}"] += 1

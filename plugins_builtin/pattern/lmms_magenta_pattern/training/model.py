@@ -88,14 +88,26 @@ class Decoder(nn.Module):
 
     def initial_state(self, z: torch.Tensor) -> torch.Tensor:
         h = torch.tanh(self.init(z))  # [B, L*H]
-        return h.view(z.shape[0], self.cfg.dec_layers, self.cfg.dec_hidden).transpose(0, 1).contiguous()
+        return (
+            h.view(z.shape[0], self.cfg.dec_layers, self.cfg.dec_hidden)
+            .transpose(0, 1)
+            .contiguous()
+        )
 
-    def forward(self, z: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, z: torch.Tensor, targets: torch.Tensor, input_dropout: float = 0.0
+    ) -> torch.Tensor:
+        """Teacher-forced logits; ``input_dropout`` hides that share of the previous
+        steps (replaced by the start token) so the decoder must lean on ``z``."""
         start = torch.full_like(targets[:, :1], self.cfg.vocab)
         prev = torch.cat([start, targets[:, :-1]], dim=1)
+        if input_dropout > 0:
+            hide = torch.rand(prev.shape, device=prev.device) < input_dropout
+            prev = torch.where(hide, torch.full_like(prev, self.cfg.vocab), prev)
         zs = z.unsqueeze(1).expand(-1, targets.shape[1], -1)
         y, _ = self.rnn(torch.cat([self.embed(prev), zs], dim=-1), self.initial_state(z))
-        return self.out(y)
+        logits: torch.Tensor = self.out(y)
+        return logits
 
     def step(
         self, prev: torch.Tensor, z: torch.Tensor, h: torch.Tensor
@@ -116,20 +128,25 @@ class PatternVAE(nn.Module):
         self.decoder = Decoder(cfg)
 
     def forward(
-        self, enc_in: torch.Tensor, targets: torch.Tensor, sample_z: bool = True
+        self,
+        enc_in: torch.Tensor,
+        targets: torch.Tensor,
+        sample_z: bool = True,
+        input_dropout: float = 0.0,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         mu, logvar = self.encoder(enc_in)
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if sample_z else mu
-        return self.decoder(z, targets), mu, logvar
+        return self.decoder(z, targets, input_dropout), mu, logvar
 
     @torch.no_grad()
     def greedy(self, z: torch.Tensor) -> torch.Tensor:
         """Argmax decoding from ``z`` (each step fed its own previous choice) [B, T]."""
-        return SamplingDecoder(self.decoder)(
+        tokens: torch.Tensor = SamplingDecoder(self.decoder)(
             z,
             torch.zeros(z.shape[0], self.cfg.steps, self.cfg.vocab),
             torch.ones(z.shape[0]),
         )[0]
+        return tokens
 
 
 class SamplingDecoder(nn.Module):

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm import tqdm
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .dataset import Windows, load_windows, transpose_batch
 from .evaluate import accuracy
@@ -29,12 +29,24 @@ from .model import PatternVAE, VAEConfig, kl_per_window, reconstruction_loss
 __all__ = ["main", "train"]
 
 
-def _batch(ws: Windows, idx: np.ndarray, rng: np.random.Generator, augment: bool) -> tuple[torch.Tensor, torch.Tensor]:
+def _batch(
+    ws: Windows, idx: np.ndarray, rng: np.random.Generator, augment: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
     if ws.kind == "melody":
         tok = transpose_batch(ws.enc[idx], rng) if augment else ws.enc[idx]
         t = torch.from_numpy(tok)
         return t, t
     return torch.from_numpy(ws.enc[idx]), torch.from_numpy(ws.target[idx])
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[info]}"),
+    )
 
 
 def _save(path: Path, state: dict[str, Any]) -> None:
@@ -82,26 +94,28 @@ def train(args: argparse.Namespace) -> Path:
         model.train()
         perm = rng.permutation(len(tr))
         sums = {"rec": 0.0, "kl": 0.0}
-        bar = tqdm(range(steps_per_epoch), desc=f"{args.kind} epoch {epoch + 1}/{args.epochs}", unit="batch")
-        for b in bar:
-            gstep = epoch * steps_per_epoch + b
-            beta = args.beta * min(1.0, gstep / max(1, args.warmup_epochs * steps_per_epoch))
-            for g in opt.param_groups:
-                g["lr"] = max(args.lr_min, args.lr * args.lr_decay**gstep)
-            enc, tgt = _batch(tr, perm[b * args.batch : (b + 1) * args.batch], rng, True)
-            logits, mu, logvar = model(enc, tgt)
-            rec = reconstruction_loss(logits, tgt).mean()
-            kl = kl_per_window(mu, logvar).mean()
-            loss = rec + beta * torch.clamp(kl - args.free_bits, min=0.0)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sums["rec"] += float(rec.detach())
-            sums["kl"] += float(kl.detach())
-            if b % 20 == 0:
-                bar.set_postfix(rec=f"{float(rec.detach()):.2f}", kl=f"{float(kl.detach()):.1f}", beta=f"{beta:.2f}")
-        bar.close()
+        with _progress() as progress:
+            task = progress.add_task(
+                f"{args.kind} epoch {epoch + 1}/{args.epochs}", total=steps_per_epoch, info=""
+            )
+            for b in range(steps_per_epoch):
+                gstep = epoch * steps_per_epoch + b
+                beta = args.beta * min(1.0, gstep / max(1, args.warmup_epochs * steps_per_epoch))
+                for g in opt.param_groups:
+                    g["lr"] = max(args.lr_min, args.lr * args.lr_decay**gstep)
+                enc, tgt = _batch(tr, perm[b * args.batch : (b + 1) * args.batch], rng, True)
+                logits, mu, logvar = model(enc, tgt, input_dropout=args.input_dropout)
+                rec = reconstruction_loss(logits, tgt).mean()
+                kl = kl_per_window(mu, logvar).mean()
+                loss = rec + beta * torch.clamp(kl - args.free_bits, min=0.0)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sums["rec"] += float(rec.detach())
+                sums["kl"] += float(kl.detach())
+                info = f"rec {float(rec.detach()):.2f} kl {float(kl.detach()):.1f} beta {beta:.2f}"
+                progress.update(task, advance=1, info=info)
         epoch += 1
         model.eval()
         acc = accuracy(model, va.enc[val_idx], va.target[val_idx])
@@ -148,15 +162,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr-decay", type=float, default=0.9998)
     ap.add_argument("--lr-min", type=float, default=2e-4)
     ap.add_argument("--beta", type=float, default=0.2)
-    ap.add_argument("--free-bits", type=float, default=48.0, help="nats of KL per window left unpenalised")
+    ap.add_argument(
+        "--free-bits", type=float, default=48.0, help="nats of KL per window left unpenalised"
+    )
+    ap.add_argument(
+        "--input-dropout",
+        type=float,
+        default=0.0,
+        help="share of previous steps hidden from the decoder in training (word dropout)",
+    )
     ap.add_argument("--warmup-epochs", type=float, default=2.0)
     ap.add_argument("--hidden", type=int, default=192)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--z-dim", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--val-windows", type=int, default=1024, help="validation windows checked per epoch")
-    ap.add_argument("--minutes", type=float, default=0.0, help="stop after this many minutes (0: no limit)")
+    ap.add_argument(
+        "--val-windows", type=int, default=1024, help="validation windows checked per epoch"
+    )
+    ap.add_argument(
+        "--minutes", type=float, default=0.0, help="stop after this many minutes (0: no limit)"
+    )
     ap.add_argument("--resume", action="store_true")
     train(ap.parse_args(argv))
     return 0
