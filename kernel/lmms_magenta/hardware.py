@@ -178,6 +178,13 @@ class Backend(Protocol):
     do (``"openvino is not installed: pip install openvino"``). The kernel shows it
     as the backend's problem in ``lmms-magenta hardware`` and in the fallback reason
     of a profile pinned to that backend, instead of a bare "0 devices".
+
+    Optional method ``dsp(device) -> DspKernels | None`` (not part of the structural
+    check either; see :mod:`lmms_magenta.dsp`): the signal-processing kernels
+    (biquad filtering, block energies, oversampled peak) this backend runs on
+    ``device``, or ``None`` when that device cannot run them exactly enough.
+    :func:`lmms_magenta.dsp.select_dsp` uses it for loudness analysis and falls back
+    to the ``cpu`` backend's kernels.
     """
 
     @property

@@ -46,6 +46,12 @@ Drums (``drums``)
     ``canonical_pitch(cls)``               36, 38, 42, 46, 43, 47, 50, 49, 51
     ``DRUM_CLASS_PITCHES``                 class -> every pitch mapped to it (canonical first)
     ``reduce_to_classes(clip, *, drop_unmapped=True)``  move drum notes to canonical pitches
+Drum grid (``grid``; numpy, so not re-exported: ``from lmms_magenta.music.grid import ...``)
+    ``DrumGrid(hits, velocities, offsets, dropped)``  float32 ``[steps, 9]`` arrays on the 16th grid
+    ``encode_drums(clip, *, n_steps=None)``  4/4 drum clip -> grid (nearest step, loudest wins)
+    ``decode_drums(hits, velocities, offsets, *, ppq, tempo, note_steps, name)``  grid -> clip
+    ``grid_windows(grid, bars, *, hop_bars=1)``  whole N-bar windows ``(start_bar, DrumGrid)``
+    ``nearest_step(tick, ppq)``, ``step_ticks(ppq)``, ``N_CLASSES`` (9), ``STEPS_PER_BAR`` (16)
 MIDI (``song``, ``midi_read``, ``midi_write``; mido is imported on first use)
     ``MidiSong(clips, ppq, tempo_map, meter_map, length, name)``  a file's content;
         ``.drum_clips``, ``.melodic_clips``, ``.bpm``, ``.meter``, ``MidiSong.from_clips(clips)``

@@ -136,17 +136,36 @@ class TempoChange:
 
     @classmethod
     def from_usec(cls, tick: int, usec: int) -> TempoChange:
-        """The change a MIDI ``set_tempo`` of ``usec`` microseconds per quarter note means,
-        with the shortest decimal bpm that rounds or truncates to ``usec``."""
+        """The change a MIDI ``set_tempo`` of ``usec`` microseconds per quarter note means.
+
+        The bpm is the shortest decimal that writes back as exactly ``usec`` when that
+        has at most two decimals; otherwise a tempo of at most two decimals that
+        *truncates* to ``usec``, because many programs (and the Groove MIDI Dataset)
+        store ``int(60e6 / bpm)``: 631578 reads as 95 bpm. Reading what
+        :attr:`usec_per_quarter` writes gives the same bpm back.
+        """
         if usec <= 0:
             raise ValueError(f"tempo must be a positive number of microseconds, got {usec}")
-        exact = 60_000_000 / usec
-        for digits in range(7):
-            bpm = round(exact, digits)
-            rounded = round(60_000_000 / bpm) if bpm > 0 else 0
-            if 0 < rounded <= MAX_MIDI_TEMPO and usec in (rounded, int(60_000_000 / bpm)):
+        exact = _shortest_bpm(usec)
+        if round(exact, 2) == exact:
+            return cls(tick, exact)
+        for digits in range(3):
+            # a round tempo stored truncated, provided re-reading what it writes gives it back
+            bpm = round(60_000_000 / usec, digits)
+            truncates_to_usec = bpm > 0 and int(60_000_000 / bpm) == usec
+            if truncates_to_usec and _shortest_bpm(round(60_000_000 / bpm)) == bpm:
                 return cls(tick, bpm)
         return cls(tick, exact)
+
+
+def _shortest_bpm(usec: int) -> float:
+    """The shortest decimal bpm (at most 6 decimals) that writes back as exactly ``usec``."""
+    exact = 60_000_000 / usec
+    for digits in range(7):
+        bpm = round(exact, digits)
+        if bpm > 0 and round(60_000_000 / bpm) == usec:
+            return bpm
+    return exact
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Groove MIDI Dataset -> 2-bar windows of groove arrays, parsed once and cached.
 
 Each performance is read with the kernel's MIDI reader, put on one 16th-note grid
-(:func:`lmms_magenta_groove.representation.encode`) and cut into 2-bar windows every
+(:func:`lmms_magenta.music.grid.encode_drums`) and cut into 2-bar windows every
 ``hop_bars`` bars. Performances not in 4/4 are skipped and counted by meter;
 windows without a single hit are skipped and counted. The result for a split is
 cached as one ``.npz`` keyed by the representation version, the hop and the size
@@ -22,7 +22,7 @@ import numpy as np
 
 from lmms_magenta.music import Meter, merge, read_midi
 
-from ..representation import N_CLASSES, STEPS, encode, windows
+from ..representation import N_CLASSES, STEPS, encode_drums, windows
 from ..styles import style_index
 
 __all__ = ["REPRESENTATION_VERSION", "WindowSet", "build_split", "load_split", "read_index"]
@@ -107,7 +107,7 @@ def build_split(
             skipped_meters["no drums"] += 1
             continue
         clip = merge(list(drums)) if len(drums) > 1 else drums[0]
-        grid = encode(clip)
+        grid = encode_drums(clip)
         dropped += grid.dropped
         perf = len(files)
         files.append(row["midi_filename"])

@@ -1,12 +1,12 @@
 """Groove MIDI Dataset -> quantized 2-bar drum windows, parsed once and cached as ``.npz``.
 
 Every 4/4 performance of a split is read with the kernel's MIDI reader, put on one
-16th-note grid of the 9 drum classes (the kernel's ``lmms_magenta.music.grid``, each
-note on its nearest step) and cut into 2-bar windows every bar; windows without a hit
-are skipped and counted. The style label is the dataset's primary style (``funk`` of
-``funk/purdieshuffle``). The cache records a key of the cache version and the size
-and modification time of ``info.csv`` (as the groove plugin's cache does) and is
-rebuilt only when the key changes.
+16th-note grid of the 9 drum classes (the kernel's
+:func:`lmms_magenta.music.grid.encode_drums`: each note on its nearest step) and cut
+into 2-bar windows every bar; windows without a hit are skipped and counted. The
+style label is the dataset's primary style (``funk`` of ``funk/purdieshuffle``).
+The cache records a key of the cache version and the size and modification time of
+``info.csv`` (as the groove plugin's cache does) and is rebuilt only when it changes.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from lmms_magenta.music.grid import STEPS_PER_BAR, DrumGrid, encode_drums, grid_windows
+
 from ..drum_codec import N_DRUM_CLASSES, STEPS
 
 __all__ = ["CACHE_VERSION", "build_cache", "cache_key", "primary_style"]
 
 CACHE_VERSION = 1
-_STEPS_PER_BAR = 16
 
 
 def primary_style(style: str) -> str:
@@ -54,10 +55,8 @@ def _current(out: Path, key: str) -> bool:
         return bool(json.loads(str(z["meta"])).get("key") == key)
 
 
-def _performance_hits(path: Path) -> tuple[np.ndarray | None, str]:
-    """Hit grid ``[steps, 9]`` of a performance, or None and the reason it is skipped."""
-    from lmms_magenta.music.grid import to_grid
-
+def _performance_grid(path: Path) -> tuple[DrumGrid | None, str]:
+    """The drum grid of a performance, or None and the reason it is skipped."""
     from lmms_magenta.music import merge, read_midi
 
     song = read_midi(path)
@@ -68,7 +67,7 @@ def _performance_hits(path: Path) -> tuple[np.ndarray | None, str]:
     if not drums:
         return None, "no drums"
     clip = merge(drums) if len(drums) > 1 else drums[0]
-    return np.asarray(to_grid(clip).hits, dtype=np.float32), ""
+    return encode_drums(clip), ""
 
 
 def build_cache(data_dir: Path, out: Path) -> dict[str, Any]:
@@ -83,18 +82,17 @@ def build_cache(data_dir: Path, out: Path) -> dict[str, Any]:
     fill: list[bool] = []
     stats: Counter[str] = Counter()
     for row in track(rows, description="performances"):
-        grid, why = _performance_hits(data_dir / row["midi_filename"])
+        grid, why = _performance_grid(data_dir / row["midi_filename"])
         if grid is None:
             stats[f"performances_skipped.{why}"] += 1
             continue
         stats[f"performances_used.{row['split']}"] += 1
-        bars = grid.shape[0] // _STEPS_PER_BAR
-        for bar in range(bars - 1):
-            win = grid[bar * _STEPS_PER_BAR : bar * _STEPS_PER_BAR + STEPS]
-            if not win.any():
+        stats["notes_dropped"] += grid.dropped
+        for _, win in grid_windows(grid, STEPS // STEPS_PER_BAR, hop_bars=1):
+            if not win.hits.any():
                 stats["windows_empty"] += 1
                 continue
-            hits.append(win)
+            hits.append(win.hits)
             label.append(labels.index(primary_style(row["style"])))
             valid.append(row["split"] == "validation")
             fill.append(row["beat_type"] == "fill")

@@ -1,0 +1,18 @@
+/* Index helpers shared by the inference kernels.
+ *
+ * Shapes and strides travel as int8 vectors: rank up to 8, padded at the front with
+ * size-1 dimensions of stride 0 (see tensors.py: pad8). A flat output index is unravelled
+ * from the last dimension, giving the element offset in one or two strided operands;
+ * stride 0 repeats an element (broadcasting), a permuted stride order is a transpose.
+ */
+
+#define LMMS_UNRAVEL(D) { int c_ = i % shape.D; i /= shape.D; oa += c_ * a.D; ob += c_ * b.D; }
+
+inline int2 nd_offset2(int i, int8 shape, int8 a, int8 b) {
+    int oa = 0, ob = 0;
+    LMMS_UNRAVEL(s7) LMMS_UNRAVEL(s6) LMMS_UNRAVEL(s5) LMMS_UNRAVEL(s4)
+    LMMS_UNRAVEL(s3) LMMS_UNRAVEL(s2) LMMS_UNRAVEL(s1) LMMS_UNRAVEL(s0)
+    return (int2)(oa, ob);
+}
+
+inline float lmms_sigmoid(float x) { return 1.0f / (1.0f + exp(-x)); }
