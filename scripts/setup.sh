@@ -31,5 +31,10 @@ for dir in model_manager hardware_backends/* plugins_builtin/*; do
         args+=(-e "$dir")
     fi
 done
+# The Vulkan backend converts models with the `pnnx` program from the pnnx wheel; the
+# wheel declares torch for its Python API, which is never used: install it without deps.
+if [[ -f hardware_backends/vulkan/pyproject.toml ]]; then
+    .venv/bin/python -m pip install --quiet --no-deps "pnnx>=20240410"
+fi
 .venv/bin/python -m pip install --quiet "${args[@]}"
 echo "setup: .venv ready ($(.venv/bin/python --version), ${#args[@]} distributions)"

@@ -18,6 +18,7 @@ from pathlib import Path
 from lmms_magenta.errors import ModelError
 
 from .convert import convert_file
+from .derived import derived_for, remove_derived, verify_derived
 from .drift import measure_drift_isolated
 from .hashing import sha256_file
 from .manifest import MANIFEST_NAME, NAME_RE, FileEntry, Manifest, Variant, write_manifest
@@ -227,7 +228,10 @@ class VerifyResult:
 
 
 def verify(repo: ModelRepository, spec: str | None = None) -> list[VerifyResult]:
-    """Re-hash every file of every local model (or those matching ``spec``), no cache."""
+    """Re-hash every file of every local model (or those matching ``spec``), no cache.
+
+    The backends' derived artifacts of those files (:mod:`.derived`) are re-hashed too.
+    """
     catalogue = repo.catalogue()
     if spec is None:
         entries = [e for e in catalogue.entries if e.local]
@@ -243,8 +247,23 @@ def verify(repo: ModelRepository, spec: str | None = None) -> list[VerifyResult]
                 repo.verified.verify(entry.file_path(file.path), file.sha256, file.size, fresh=True)
             except ModelError as exc:
                 result.problems.append(str(exc))
+            result.problems += _verify_derived(repo, file.sha256)
         results.append(result)
     return results
+
+
+def _verify_derived(repo: ModelRepository, sha256: str) -> list[str]:
+    """Re-hash the backends' conversions of one file; a bad one is removed and reported."""
+    problems = []
+    for artifact in derived_for(repo.kernel.config.data_dir, sha256):
+        bad = verify_derived(artifact)
+        if bad:
+            shutil.rmtree(artifact.folder, ignore_errors=True)
+            problems.append(
+                f"{artifact.label}: {'; '.join(bad)}; removed it "
+                "(the backend converts the model again when it next needs it)"
+            )
+    return problems
 
 
 def remove(repo: ModelRepository, spec: str) -> ModelEntry:
@@ -269,6 +288,12 @@ def remove(repo: ModelRepository, spec: str) -> ModelEntry:
     assert entry.folder is not None
     for file in entry.manifest.files:
         repo.verified.forget(entry.file_path(file.path))
+    shared = {
+        f.sha256 for e in repo.catalogue().entries if e.local and e is not entry
+        for f in e.manifest.files
+    }  # fmt: skip
     repo.store.remove(entry.folder)
+    for sha in {f.sha256 for f in entry.manifest.files} - shared:
+        remove_derived(repo.kernel.config.data_dir, sha)  # the backends' conversions of it
     repo.refresh()
     return entry

@@ -6,6 +6,9 @@ an ``NAME.int8.onnx`` variant (ONNX Runtime dynamic quantization: ~2x faster for
 MLP decoders, ~1e-3 error; recurrent nodes stay fp32), offered first; ``fp16`` only
 when handed an fp16 file.
 
+It also provides the numpy/scipy DSP kernels for loudness analysis
+(:meth:`OnnxRuntimeBackend.dsp`, :mod:`.dsp`), the fallback of every other backend's.
+
 Settings (``[plugins.cpu]`` in config.toml, or session options): ``threads``
 (intra-op threads, default 1) and ``measure`` (run the probe micro-benchmark,
 default true).
@@ -22,6 +25,7 @@ from lmms_magenta import backend_support as support
 from lmms_magenta.hardware import Device
 
 if TYPE_CHECKING:
+    from .dsp import NumpyDsp
     from .session import OrtSession
 
 logger = logging.getLogger("lmms_magenta.backend.cpu")
@@ -133,3 +137,14 @@ class OnnxRuntimeBackend:
         path = support.variant_path(model_path, precision)
         logger.debug("opening %s (%s) with %d thread(s)", path, precision, threads)
         return OrtSession(path, threads=threads)
+
+    def dsp(self, device: Device) -> NumpyDsp | None:
+        """The numpy/scipy DSP kernels (:mod:`lmms_magenta.dsp`) for this CPU device.
+
+        They need neither onnxruntime nor a probe: any device of this backend runs them.
+        """
+        if device.backend != NAME:
+            return None
+        from .dsp import NumpyDsp
+
+        return NumpyDsp()

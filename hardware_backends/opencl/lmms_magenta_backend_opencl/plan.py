@@ -35,21 +35,21 @@ _SCALARS: dict[type, Any] = {int: np.int32, float: np.float32}
 class StaticUploads:
     """Device copies of a session's static host arrays (weights), uploaded once.
 
-    Keyed by the array object's identity; the array itself is kept alive alongside its
-    copy so the identity cannot be reused.
+    ``known`` holds the identities of the static arrays (registered by the executor,
+    which keeps them alive for the session); copies are keyed by identity too, and
+    keep their array alive so an identity is never reused while cached.
     """
 
     def __init__(self, context: Any, queue: Any) -> None:
         self.context = context
         self.queue = queue
         self._copies: dict[int, tuple[HostArray, DeviceTensor]] = {}
+        self._transposed: dict[int, tuple[HostArray, DeviceTensor]] = {}
+        #: identities of the session's static arrays (the executor keeps them alive)
+        self.known: set[int] = set()
 
     def __contains__(self, array: HostArray) -> bool:
-        return id(array) in self._copies
-
-    def get(self, array: HostArray) -> DeviceTensor | None:
-        found = self._copies.get(id(array))
-        return found[1] if found else None
+        return id(array) in self.known
 
     def upload(self, array: HostArray) -> DeviceTensor:
         """The device copy of ``array`` (uploaded on first request)."""
@@ -60,12 +60,22 @@ class StaticUploads:
         self._copies[id(array)] = (array, tensor)
         return tensor
 
+    def transposed(self, array: HostArray) -> DeviceTensor:
+        """The device copy of ``array`` with its last two axes swapped (made once)."""
+        found = self._transposed.get(id(array))
+        if found is None:
+            found = (array, upload(self.context, self.queue, np.swapaxes(array, -1, -2)))
+            self._transposed[id(array)] = found
+        return found[1]
+
 
 def upload(context: Any, queue: Any, array: HostArray) -> DeviceTensor:
     """A new device buffer holding ``array`` (blocking copy)."""
     import pyopencl as cl
 
-    data = np.ascontiguousarray(array)
+    data = np.asarray(array)
+    if not data.flags.c_contiguous:
+        data = data.copy(order="C")  # not ascontiguousarray: it turns 0-d into 1-d
     buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, max(data.nbytes, 1))
     if data.nbytes:
         cl.enqueue_copy(queue, buffer, data, is_blocking=True)
@@ -151,15 +161,27 @@ class PlanBuilder:
         """``value`` on the device: static weights from the session, others uploaded once."""
         if isinstance(value, DeviceTensor):
             return value
-        static = self.static.get(value)
-        if static is not None:
-            return static
+        if value in self.static:
+            return self.static.upload(value)
         found = self._uploads.get(id(value))
         if found is None:
             found = (value, upload(self.context, self.queue, value))
             self._uploads[id(value)] = found
             self.buffers.append(found[1].buffer)
         return found[1]
+
+    def device_transposed(self, value: Value) -> DeviceTensor | None:
+        """A host matrix uploaded with its last two axes swapped, or ``None`` on the device.
+
+        Weights are re-laid out once so that matrix products read both operands along
+        contiguous rows (see ``cl/matmul.cl``); a static weight is transposed once per
+        session, a planning-time host value once per plan.
+        """
+        if isinstance(value, DeviceTensor):
+            return None
+        if value in self.static:
+            return self.static.transposed(value)
+        return self.device(np.ascontiguousarray(np.swapaxes(value, -1, -2)))
 
     def hold(self, tensor: DeviceTensor) -> None:
         """Count one more live value on ``tensor``'s buffer (a view shares it)."""

@@ -26,6 +26,7 @@ import numpy as np
 from lmms_magenta.hardware import TensorInfo
 
 from .blobs import BlobSpec
+from .tools import load_ncnn
 
 __all__ = ["PRECISIONS", "NcnnSession", "configure"]
 
@@ -51,7 +52,8 @@ def _sample(array: np.ndarray[Any, Any], axis: int | None, index: int) -> np.nda
         return array
     where: list[Any] = [slice(None)] * array.ndim
     where[axis] = slice(index, index + 1)
-    return array[tuple(where)]
+    part: np.ndarray[Any, Any] = array[tuple(where)]
+    return part
 
 
 class NcnnSession:
@@ -69,8 +71,7 @@ class NcnnSession:
         threads: int = 1,
         path: str = "",
     ) -> None:
-        import ncnn
-
+        ncnn = load_ncnn()
         if precision not in PRECISIONS:
             raise ValueError(f"precision {precision} is not one of {', '.join(PRECISIONS)}")
         self.path = path

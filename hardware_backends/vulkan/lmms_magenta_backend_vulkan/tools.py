@@ -12,8 +12,9 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-__all__ = ["pnnx_executable", "tool_versions"]
+__all__ = ["load_ncnn", "pnnx_executable", "tool_versions"]
 
 
 def pnnx_executable() -> Path:
@@ -25,7 +26,10 @@ def pnnx_executable() -> Path:
         candidate = Path(folder) / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise FileNotFoundError("the pnnx converter is not installed: pip install pnnx")
+    raise FileNotFoundError(
+        "the pnnx converter is not installed: pip install --no-deps pnnx"
+        " (--no-deps: the program needs no torch)"
+    )
 
 
 def tool_versions() -> dict[str, str]:
@@ -37,3 +41,14 @@ def tool_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[dist] = "missing"
     return versions
+
+
+def load_ncnn() -> Any:
+    """The ``ncnn`` module (ImportError when it is not installed).
+
+    ncnn is a compiled extension without type information; importing it by name gives
+    it the type ``Any`` in one place instead of a mypy exception per import.
+    """
+    import importlib
+
+    return importlib.import_module("ncnn")

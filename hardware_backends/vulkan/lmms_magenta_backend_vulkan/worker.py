@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import drift, graph
-from .tools import pnnx_executable, tool_versions
+from .tools import load_ncnn, pnnx_executable, tool_versions
 
 __all__ = ["FILES", "convert", "main"]
 
@@ -52,7 +52,7 @@ def _telling_lines(output: str, limit: int = 2) -> list[str]:
     for raw in output.splitlines():
         line = " ".join(_ANSI.sub("", raw).split())
         if _TELLING.search(line) and line not in found:
-            found.append(line[:200])
+            found.append(line[:120])
     return found[:limit]
 
 
@@ -80,8 +80,7 @@ def _run_pnnx(source: Path, work: Path, inputs: list[graph.OnnxTensor], fp16: bo
 
 def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
     """Convert ``source`` into ``out``; the artifact record without file hashes."""
-    import ncnn
-
+    ncnn = load_ncnn()
     if precision not in drift.LIMITS:
         raise graph.Unconvertible(f"no ncnn conversion for precision {precision!r}")
     onnx_in, onnx_out = graph.read_onnx_io(source)
@@ -104,7 +103,9 @@ def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
         )
     inputs = graph.blob_specs(onnx_in, shapes_in, indices, "input")
     outputs = graph.blob_specs(onnx_out, shapes_out, indices, "output")
-    measured = drift.measure(source, param, (out / WEIGHTS).read_bytes(), inputs, outputs, precision)
+    measured = drift.measure(
+        source, param, (out / WEIGHTS).read_bytes(), inputs, outputs, precision
+    )
     return {
         "kind": "ncnn",
         "source": {"name": source.name, "size": source.stat().st_size},

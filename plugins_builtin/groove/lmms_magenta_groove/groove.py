@@ -10,7 +10,7 @@ edges; at a 1-bar hop the tents of two neighbours sum to exactly 1. Every bar li
 inside the clip is therefore the *middle* of a window, and the steps on both sides
 of it come mostly (97 %) from that same window: there is no seam where one window
 hands over to the next, only a gradual crossfade across each bar. A 1-bar clip is
-padded with an empty bar.
+looped to fill its window.
 
 Applying: :func:`groove_notes` moves each note to the predicted groove of its own
 (step, drum class) cell: only the onset and the velocity change; pitch, length and
@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lmms_magenta.music import Clip, Note, drum_class
-from lmms_magenta.music.grid import FloatArray, nearest_step, step_ticks
+from lmms_magenta.music.grid import FloatArray, step_ticks
 
 from .representation import BARS, N_CLASSES, STEPS, STEPS_PER_BAR
 
@@ -51,21 +51,25 @@ def window_count(n_bars: int) -> int:
 def split_windows(steps: npt.ArrayLike, n_bars: int) -> FloatArray:
     """Per-step arrays ``[n_bars * 16, C]`` -> overlapping windows ``[N, 32, C]``.
 
-    Window ``w`` covers bars ``w`` and ``w + 1``; missing steps (a 1-bar clip) are 0.
+    Window ``w`` covers bars ``w`` and ``w + 1``. A 1-bar clip is played twice (a
+    one-bar pattern is a loop: the model hears it as one, not as a bar and silence).
     """
-    arr = np.asarray(steps, np.float32)
+    arr = np.asarray(steps, np.float32)[: n_bars * STEPS_PER_BAR]
     n = window_count(n_bars)
     padded = np.zeros(((n + BARS - 1) * STEPS_PER_BAR, arr.shape[1]), np.float32)
-    used = min(arr.shape[0], padded.shape[0])
-    padded[:used] = arr[:used]
+    if arr.shape[0]:
+        reps = -(-padded.shape[0] // arr.shape[0])
+        padded[:] = np.tile(arr, (reps, 1))[: padded.shape[0]]
     starts = np.arange(n)[:, None] * STEPS_PER_BAR + np.arange(STEPS)[None, :]
-    return padded[starts]
+    windows: FloatArray = padded[starts]
+    return windows
 
 
 def tent_weights() -> FloatArray:
     """The crossfade weight of each of a window's 32 steps (peak at the bar line)."""
     s = np.arange(STEPS, dtype=np.float32)
-    return np.minimum(s + 0.5, STEPS - s - 0.5) / STEPS_PER_BAR
+    weights: FloatArray = (np.minimum(s + 0.5, STEPS - s - 0.5) / STEPS_PER_BAR).astype(np.float32)
+    return weights
 
 
 def blend_windows(windows: npt.ArrayLike, n_bars: int) -> FloatArray:
@@ -82,7 +86,8 @@ def blend_windows(windows: npt.ArrayLike, n_bars: int) -> FloatArray:
         sl = slice(w * STEPS_PER_BAR, w * STEPS_PER_BAR + STEPS)
         acc[sl] += arr[w] * tent
         weight[sl] += tent
-    return (acc / weight)[: n_bars * STEPS_PER_BAR]
+    blended: FloatArray = (acc / weight)[: n_bars * STEPS_PER_BAR].astype(np.float32)
+    return blended
 
 
 def _check_weight(name: str, value: float) -> None:
@@ -113,16 +118,28 @@ def groove_notes(
     off = np.asarray(offsets, np.float32).reshape(-1, N_CLASSES)
     st = step_ticks(ppq)
     t_amount, v_amount = intensity * timing, intensity * velocity
+    if not notes or (t_amount == 0 and v_amount == 0):
+        return [note for note, _ in notes]
+    # vectorized over all notes (a 120-bar track has thousands); only the Note objects
+    # are made one by one, and only for notes that change
+    start = np.fromiter((n.start for n, _ in notes), np.int64, len(notes))
+    old_vel = np.fromiter((n.velocity for n, _ in notes), np.int64, len(notes))
+    cls = np.fromiter((-1 if c is None else c for _, c in notes), np.int64, len(notes))
+    step = (2 * start + st) // (2 * st)  # nearest_step, for every note at once
+    ok = (cls >= 0) & (step < vel.shape[0])
+    s_idx, c_idx = np.where(ok, step, 0), np.where(ok, cls, 0)
+    target = step * st + off[s_idx, c_idx].astype(np.float64) * st
+    new_start = np.maximum(0, np.round(start + (target - start) * t_amount)).astype(np.int64)
+    wanted = vel[s_idx, c_idx].astype(np.float64) * 127.0
+    new_vel = np.clip(np.round(old_vel + (wanted - old_vel) * v_amount), 1, 127).astype(np.int64)
+    new_start = np.where(ok, new_start, start)
+    new_vel = np.where(ok, new_vel, old_vel)
     out = []
-    for note, cls in notes:
-        step = nearest_step(note.start, ppq)
-        if cls is None or step >= vel.shape[0] or (t_amount == 0 and v_amount == 0):
+    for (note, _), s_new, v_new in zip(notes, new_start.tolist(), new_vel.tolist(), strict=True):
+        if s_new == note.start and v_new == note.velocity:
             out.append(note)
-            continue
-        target = step * st + float(off[step, cls]) * st
-        start = max(0, round(note.start + (target - note.start) * t_amount))
-        new_vel = note.velocity + (float(vel[step, cls]) * 127.0 - note.velocity) * v_amount
-        out.append(replace(note, start=start, velocity=int(np.clip(round(new_vel), 1, 127))))
+        else:
+            out.append(Note(note.pitch, v_new, s_new, note.length, note.channel))
     return out
 
 

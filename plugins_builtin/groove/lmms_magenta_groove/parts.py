@@ -27,9 +27,7 @@ def check_meter(meters: Sequence[Meter], source: str | os.PathLike[str]) -> None
     """UserError naming the file unless every meter is 4/4."""
     for meter in meters:
         if meter != _FOUR_FOUR:
-            raise UserError(
-                f"{meter} meter: the groove model knows 4/4 only", path=source
-            )
+            raise UserError(f"{meter} meter: the groove model knows 4/4 only", path=source)
 
 
 def check_resolution(ppq: int, source: str | os.PathLike[str]) -> None:

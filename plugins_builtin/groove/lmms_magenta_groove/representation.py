@@ -6,13 +6,16 @@ nearest-step assignment, loudest-wins merge, N-bar windows) lives in the kernel,
 window and the two input transforms the model is trained on,
 
 * :func:`quantized` (humanize): the hits only, every velocity and offset flattened;
-* :func:`tap` (drumify): every hit collapsed onto one voice.
+* :func:`tap` (drumify): every hit collapsed onto one voice; :func:`tap_steps` builds
+  the same from any notes (taps on one key, a bass line, a whole MIDI file).
 
 It imports nothing heavy (numpy and the kernel's music model), so the runtime plugin
 can use it; the torch training code builds on it too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -25,8 +28,10 @@ from lmms_magenta.music.grid import (
     decode_drums,
     encode_drums,
     grid_windows,
+    nearest_step,
     step_ticks,
 )
+from lmms_magenta.music.notes import Note
 
 __all__ = [
     "BARS",
@@ -39,6 +44,7 @@ __all__ = [
     "quantized",
     "step_ticks",
     "tap",
+    "tap_steps",
     "windows",
 ]
 
@@ -76,3 +82,21 @@ def tap(hits: npt.ArrayLike, velocities: npt.ArrayLike, offsets: npt.ArrayLike) 
     v = np.take_along_axis(vels, loudest, -1)[..., 0]
     o = np.take_along_axis(offs, loudest, -1)[..., 0]
     return np.stack([any_hit, v * any_hit, o * any_hit], axis=-1).astype(np.float32)
+
+
+def tap_steps(notes: Iterable[Note], ppq: int, n_steps: int) -> FloatArray:
+    """Drumify input from any notes, ``[n_steps, 3]``: pitch and channel are ignored.
+
+    Each note goes to its nearest 16th step; per step the loudest note gives the
+    velocity and the offset, as :func:`tap` does for a drum grid. Notes whose step
+    falls outside the grid are ignored.
+    """
+    st = step_ticks(ppq)
+    out = np.zeros((n_steps, 3), np.float32)
+    for note in notes:
+        step = nearest_step(note.start, ppq)
+        vel = note.velocity / 127.0
+        if not 0 <= step < n_steps or (out[step, 0] and vel <= out[step, 1]):
+            continue
+        out[step] = (1.0, vel, (note.start - step * st) / st)
+    return out

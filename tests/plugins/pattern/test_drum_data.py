@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from lmms_magenta_pattern.drum_codec import classes_to_hits, hits_to_classes
 from lmms_magenta_pattern.training.drum_data import _performance_grid, primary_style
 

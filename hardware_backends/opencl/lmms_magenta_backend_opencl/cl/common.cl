@@ -16,3 +16,24 @@ inline int2 nd_offset2(int i, int8 shape, int8 a, int8 b) {
 }
 
 inline float lmms_sigmoid(float x) { return 1.0f / (1.0f + exp(-x)); }
+
+/* sum_k a[k * sa] * b[k * sb] in float32. With both operands contiguous (the layout the
+ * executor gives weights) eight partial sums run in a float8, which CPU OpenCL drivers
+ * turn into SIMD; otherwise a plain strided loop. */
+inline float lmms_dot(__global const float* a, int sa, __global const float* b, int sb, int n) {
+    float acc = 0.0f;
+    int k = 0;
+    if (sa == 1 && sb == 1) {
+        float8 v = (float8)(0.0f);
+        for (; k + 8 <= n; k += 8) {
+            v = fma(vload8(0, a + k), vload8(0, b + k), v);
+        }
+        float4 h = v.lo + v.hi;
+        float2 q = h.lo + h.hi;
+        acc = q.x + q.y;
+    }
+    for (; k < n; ++k) {
+        acc = fma(a[k * sa], b[k * sb], acc);
+    }
+    return acc;
+}

@@ -3,8 +3,10 @@
  * Y[yo + i] = alpha * sum_k A[b, m, k] * B[b, k, n] + beta * C[b, m, n]
  * for i = (b * M + m) * N + n, dims = (batch, M, N, K). Each operand is addressed by
  * strides (batch, row, column, offset): transposes swap strides, broadcasting uses
- * stride 0. One work item per output element; the dot product runs in order k = 0..K-1
- * with fma, in float32 like ONNX Runtime's CPU kernels (results agree within ~1e-6).
+ * stride 0. One work item per output element. The executor lays static weights out as
+ * [N, K] (rows contiguous in k) so both operands of the dot product are contiguous and
+ * lmms_dot vectorizes it; float32 throughout like ONNX Runtime's CPU kernels (results
+ * agree within ~1e-6).
  */
 
 __kernel void gemm_float(__global const float* A, __global const float* B,
@@ -18,11 +20,7 @@ __kernel void gemm_float(__global const float* A, __global const float* B,
     int b = t / M;
     __global const float* a = A + sa.w + b * sa.x + m * sa.y;
     __global const float* bb = B + sb.w + b * sb.x + n * sb.z;
-    float acc = 0.0f;
-    for (int k = 0; k < K; ++k) {
-        acc = fma(a[k * sa.z], bb[k * sb.y], acc);
-    }
-    float v = ab.x * acc;
+    float v = ab.x * lmms_dot(a, sa.z, bb, sb.y, K);
     if (has_c) {
         v += ab.y * C[sc.w + b * sc.x + m * sc.y + n * sc.z];
     }

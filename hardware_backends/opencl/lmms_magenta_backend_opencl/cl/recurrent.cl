@@ -20,13 +20,9 @@ __kernel void gru_step(__global const float* xw, __global const float* R,
     __global const float* rz = R + o.s1 + j * H;
     __global const float* rr = rz + H * H;
     __global const float* rn = rr + H * H;
-    float az = 0.0f, ar = 0.0f, an = 0.0f;
-    for (int k = 0; k < H; ++k) {
-        float hk = h[k];
-        az = fma(rz[k], hk, az);
-        ar = fma(rr[k], hk, ar);
-        an = fma(rn[k], hk, an);
-    }
+    float az = lmms_dot(rz, 1, h, 1, H);
+    float ar = lmms_dot(rr, 1, h, 1, H);
+    float an = lmms_dot(rn, 1, h, 1, H);
     __global const float* x = xw + o.s0 + b * 3 * H;
     __global const float* bias = rb + o.s2;
     float z = lmms_sigmoid(x[j] + az + bias[j]);
@@ -48,14 +44,10 @@ __kernel void lstm_step(__global const float* xw, __global const float* R,
     __global const float* ro = ri + H * H;
     __global const float* rf = ro + H * H;
     __global const float* rc = rf + H * H;
-    float ai = 0.0f, ao = 0.0f, af = 0.0f, ac = 0.0f;
-    for (int k = 0; k < H; ++k) {
-        float hk = h[k];
-        ai = fma(ri[k], hk, ai);
-        ao = fma(ro[k], hk, ao);
-        af = fma(rf[k], hk, af);
-        ac = fma(rc[k], hk, ac);
-    }
+    float ai = lmms_dot(ri, 1, h, 1, H);
+    float ao = lmms_dot(ro, 1, h, 1, H);
+    float af = lmms_dot(rf, 1, h, 1, H);
+    float ac = lmms_dot(rc, 1, h, 1, H);
     __global const float* x = xw + o.s0 + b * 4 * H;
     __global const float* bias = rb + o.s2;
     float gi = lmms_sigmoid(x[j] + ai + bias[j]);

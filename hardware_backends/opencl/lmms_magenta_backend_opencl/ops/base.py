@@ -37,6 +37,7 @@ __all__ = [
     "host_ints",
     "normalize_axis",
     "shape_of",
+    "vector",
 ]
 
 Inputs = Sequence[Value | None]
@@ -51,6 +52,10 @@ class Op:
     def check(self, node: Node) -> str | None:
         """Why this node's form is not supported, or ``None``."""
         return None
+
+    def transposed_inputs(self, node: Node) -> set[int]:
+        """Inputs read as weights in transposed layout (uploaded that way once)."""
+        return set()
 
     def host(self, node: Node, inputs: Sequence[HostArray | None]) -> list[HostArray]:
         raise NotImplementedError(node.op_type)

@@ -62,12 +62,10 @@ def latent_arrays(
         )
         out[f"quartiles_{name}"] = np.array([lo, hi], dtype=np.float32)
     counts = np.bincount(label, minlength=len(labels))
-    means = np.stack(
-        [mu[label == i].mean(0) if counts[i] else np.zeros(mu.shape[1]) for i in range(len(labels))]
-    )
-    out["style_names"] = np.array(labels)
-    out["style_means"] = means.astype(np.float32)
-    out["style_counts"] = counts.astype(np.int64)
+    used = [i for i in range(len(labels)) if counts[i]]  # a label without windows has no mean
+    out["style_names"] = np.array([labels[i] for i in used])
+    out["style_means"] = np.stack([mu[label == i].mean(0) for i in used]).astype(np.float32)
+    out["style_counts"] = counts[used].astype(np.int64)
     out["mu_mean"] = mu.mean(0).astype(np.float32)
     out["mu_std"] = mu.std(0).astype(np.float32)
     return out

@@ -96,8 +96,12 @@ def _data_section(f: dict[str, Any]) -> str:
         "one every bar; onsets are quantized to the nearest 16th; pitches are octave-folded into "
         "MIDI 48-84 and training windows are transposed at random by up to 6 semitones within that "
         "range. Tunes (never windows) go to validation by a hash of their id (about 10%).\n\n"
-        f"Data stats: `{st}`"
+        f"Data: {_stats(st)}."
     )
+
+
+def _stats(st: dict[str, Any]) -> str:
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in st.items() if k != "seconds")
 
 
 def model_card(f: dict[str, Any], metrics: dict[str, float]) -> str:
@@ -126,6 +130,10 @@ def model_card(f: dict[str, Any], metrics: dict[str, float]) -> str:
             "baseline: repeat the true previous step",
             metrics["validation.baseline_repeat_previous_step"],
         ),
+        (
+            "baseline: bar 2 = the true bar 1 (bar 1: most frequent per position)",
+            metrics["validation.baseline_repeat_first_bar"],
+        ),
     ]
     table = "\n".join(f"| {name} | {value:.4f} |" for name, value in rows)
     enc_in = "a linear map of the 9 hit bits" if kind == "drums" else "a token embedding"
@@ -145,7 +153,7 @@ decoder turns any `z` into a pattern. Sampling from the prior needs only the dec
 
 {_data_section(f)}
 
-Style labels kept for style control (windows per label, train + validation): {styles}.
+Style labels kept for style control (training windows per label): {styles}.
 
 ## Architecture
 

@@ -46,8 +46,9 @@ def accuracy(
 def baselines(train_target: np.ndarray, val_target: np.ndarray) -> dict[str, float]:
     """Per-step accuracy on validation of models that ignore the pattern:
     the most frequent class overall, the most frequent class at each step position
-    (both learnt on train), and repeating the true previous step (first step: the most
-    frequent first step)."""
+    (both learnt on train), repeating the true previous step (first step: the most
+    frequent first step), and playing the true first bar again as the second bar (the
+    first bar: the most frequent step at each position)."""
     vocab = int(max(train_target.max(), val_target.max())) + 1
     overall = np.bincount(train_target.ravel(), minlength=vocab).argmax()
     per_step = np.array(
@@ -57,8 +58,13 @@ def baselines(train_target: np.ndarray, val_target: np.ndarray) -> dict[str, flo
         ]
     )
     prev = np.concatenate([np.full((len(val_target), 1), per_step[0]), val_target[:, :-1]], axis=1)
+    half = val_target.shape[1] // 2
+    bar2 = np.concatenate(
+        [np.broadcast_to(per_step[:half], (len(val_target), half)), val_target[:, :half]], 1
+    )
     return {
         "baseline_most_frequent": float((val_target == overall).mean()),
         "baseline_most_frequent_per_step": float((val_target == per_step[None, :]).mean()),
         "baseline_repeat_previous_step": float((val_target == prev).mean()),
+        "baseline_repeat_first_bar": float((val_target == bar2).mean()),
     }

@@ -10,6 +10,7 @@ plus ``hits`` [B, 32, 9] float32 (drums), and ``logits`` [B, 32, V].
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -24,7 +25,7 @@ __all__ = ["OPSET", "export", "load_checkpoint", "verify"]
 OPSET = 17
 
 
-def load_checkpoint(path: Path) -> tuple[PatternVAE, dict[str, object]]:
+def load_checkpoint(path: Path) -> tuple[PatternVAE, dict[str, Any]]:
     """The model of a training checkpoint (eval mode) and the checkpoint dict."""
     st = torch.load(path, weights_only=False)
     model = PatternVAE(VAEConfig(**st["config"]))

@@ -59,6 +59,35 @@ def _time_decoder(path: Path, z_dim: int, vocab: int, batch: int = 8, runs: int 
     return float(np.median(times))
 
 
+_M = "python -m lmms_magenta_pattern.training."
+_TRAIN_FLAGS = ("batch", "lr", "lr_decay", "lr_min", "beta", "free_bits", "warmup_epochs")
+_MORE_FLAGS = ("hidden", "layers", "z_dim", "input_dropout", "seed")
+
+
+def retrain_command(kind: str, train_args: dict[str, str], epochs: int) -> str:
+    """The shell command that rebuilds the data, trains ``epochs`` epochs with the
+    checkpoint's settings (a resumed run equals an uninterrupted one: the RNG states and
+    the step-based learning-rate schedule are in the checkpoint) and releases."""
+    run = f"training_runs/pattern/{kind}"
+    cache = f"training_runs/pattern/{kind}_windows.npz"
+    if kind == "drums":
+        cache = "training_runs/pattern/drum_windows.npz"
+        data = f"{_M}drum_data --data ../shared/data/groove --out {cache}"
+    else:
+        data = f"{_M}melody_data --out {cache}"
+    flags = " ".join(
+        f"--{k.replace('_', '-')} {train_args[k]}"
+        for k in _TRAIN_FLAGS + _MORE_FLAGS
+        if k in train_args
+    )
+    train = f"{_M}train --kind {kind} --data {cache} --out {run} --epochs {epochs} {flags}"
+    release = (
+        f"{_M}release --kind {kind} --checkpoint {run}/last.pt --data {cache} "
+        "--models plugins_builtin/pattern/lmms_magenta_pattern/models"
+    )
+    return f"{data} && {train} && {release}"
+
+
 def _manifest(
     name: str, task: str, summary: str, files: list[Path], onnx: Path, **kw: Any
 ) -> dict[str, Any]:
@@ -104,7 +133,9 @@ def release(args: argparse.Namespace) -> dict[str, Any]:
         "validation.sampled_accuracy": round(acc["val_sampled_acc"], 4),
         **{f"validation.{k}": round(v, 4) for k, v in base.items()},
         "runtime.decode_8_alternatives_ms": round(ms, 2),
+        **{f"validation.latent_move.{k}": round(v, 4) for k, v in effect.items()},
     }
+    retrain = retrain_command(kind, st["args"], st["epoch"])
     facts = {
         "kind": kind,
         "config": cfg.to_dict(),
@@ -114,11 +145,11 @@ def release(args: argparse.Namespace) -> dict[str, Any]:
         "windows_train": len(tr),
         "windows_validation": len(va),
         "data_stats": data.stats,
-        "labels": list(data.labels),
+        "labels": [str(n) for n in arrays["style_names"]],
         "style_counts": arrays["style_counts"].tolist(),
         "effect": effect,
         "onnx_check": check,
-        "retrain": args.retrain,
+        "retrain": retrain,
     }
     card = model_card(facts, metrics)
     enc_c, dec_c = contracts(kind, cfg.vocab)
@@ -126,9 +157,10 @@ def release(args: argparse.Namespace) -> dict[str, Any]:
         "license": "CC-BY-4.0" if kind == "drums" else "Apache-2.0",
         "training_data": training_data(kind),
         "metrics": metrics,
-        "retrain": args.retrain,
+        "retrain": retrain,
     }
-    extra = {"config": cfg.to_dict(), "styles": list(data.labels), "epochs": st["epoch"]}
+    styles = [str(n) for n in arrays["style_names"]]
+    extra = {"config": cfg.to_dict(), "styles": styles, "epochs": st["epoch"]}
     for d, onnx, part, contract, more in (
         (enc_dir, enc_onnx, "encoder", enc_c, []),
         (dec_dir, dec_onnx, "decoder", dec_c, [latents]),
@@ -155,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint", type=Path, required=True)
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--models", type=Path, required=True, help="the plugin's models/ folder")
-    ap.add_argument("--retrain", default="", help="the command line recorded in the manifest")
     res = release(ap.parse_args(argv))
     print(json.dumps(res, indent=1))
     return 0
