@@ -52,9 +52,7 @@ class ClDevice:
         """Whether this "device" is the host CPU (PoCL CPU, llvmpipe ...)."""
         import pyopencl as cl
 
-        return bool(int(self.device.type) & cl.device_type.CPU) or bool(
-            _SOFTWARE.search(self.name)
-        )
+        return bool(int(self.device.type) & cl.device_type.CPU) or bool(_SOFTWARE.search(self.name))
 
     @property
     def discrete(self) -> bool:
@@ -104,7 +102,7 @@ def list_devices() -> list[ClDevice]:
     """
     import pyopencl as cl
 
-    found = []
+    found: list[ClDevice] = []
     for platform in cl.get_platforms():
         try:
             devices = platform.get_devices()

@@ -176,9 +176,7 @@ def kernel_with(kernel: Any, args: tuple[Any, ...]) -> Any:
     """``kernel`` with ``args`` set (ints as int32, floats as float64: this is DSP code)."""
     converted = []
     for arg in args:
-        if isinstance(arg, bool):
-            arg = np.int32(arg)
-        elif isinstance(arg, int):
+        if isinstance(arg, int):  # bool too
             arg = np.int32(arg)
         elif isinstance(arg, float):
             arg = np.float64(arg)

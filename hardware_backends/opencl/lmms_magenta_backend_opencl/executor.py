@@ -106,7 +106,11 @@ class Executor:
         feeds = {t.name for t in self.graph.inputs}
         checks = []
         for node in self.graph.nodes:
-            if node.op_type == "Gather" and node.inputs[1] in feeds and node.inputs[0] in self.static:
+            if (
+                node.op_type == "Gather"
+                and node.inputs[1] in feeds
+                and node.inputs[0] in self.static
+            ):
                 table = self.static[node.inputs[0]]
                 axis = int(node.attr("axis", 0)) % max(table.ndim, 1)
                 checks.append((node.inputs[1], int(table.shape[axis])))
@@ -155,18 +159,16 @@ class Executor:
                 if not name or (name not in self.last_use and name not in outputs):
                     b.release(value)  # an output nobody reads
             for name in set(node.inputs):
-                value = env.get(name)
+                dead = env.get(name)
                 if (
                     name
                     and self.last_use.get(name) == index
                     and name not in outputs
-                    and isinstance(value, DeviceTensor)
+                    and isinstance(dead, DeviceTensor)
                 ):
-                    b.release(value)
+                    b.release(dead)
                     del env[name]
-        logger.debug(
-            "planned %s for shapes %s: %d launches", self.graph.path, shapes, len(b.steps)
-        )
+        logger.debug("planned %s for shapes %s: %d launches", self.graph.path, shapes, len(b.steps))
         return Plan(inputs, b.steps, [(t.name, env[t.name]) for t in self.graph.outputs], b.buffers)
 
     @staticmethod

@@ -87,7 +87,11 @@ def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
     work = out / ".pnnx"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        command = _run_pnnx(source, work, onnx_in, fp16=precision == "fp16")
+        # pnnx writes intermediates (model.pnnxsim.onnx ...) beside its input: give it a
+        # copy in the work folder so the source folder (often a plugin package) stays as it is
+        local = work / source.name
+        shutil.copyfile(source, local)
+        command = _run_pnnx(local, work, onnx_in, fp16=precision == "fp16")
         shapes_in, shapes_out = graph.parse_pnnx_shapes((work / "model.pnnx.param").read_text())
         script = work / "model_ncnn.py"
         indices = graph.parse_batch_indices(script.read_text() if script.is_file() else "")

@@ -23,6 +23,7 @@ from ..errors import FileFormatError, ParameterError, UserError
 from ..safeio import atomic_write, read_limited
 from . import container, xmlio
 from .base import insert_child
+from .beats import beat_pattern, ensure_beat_patterns
 from .instruments import new_instrument_track
 from .mixer import Mixer, MixerChannel
 from .patterns import LmmsNote, Pattern
@@ -299,13 +300,20 @@ class Project:
         return number
 
     def add_beat_track(self, name: str = "Beat/Bassline") -> BeatTrack:
-        """Append a Beat+Bassline track (its beat index is the next free one)."""
+        """Append a Beat+Bassline track (its beat index is the next free one).
+
+        As in LMMS, every instrument of the Beat+Bassline editor gets an empty
+        pattern for the new beat (see :mod:`.beats`).
+        """
         el = ET.Element("track", {"type": "1", "name": name, "muted": "0", "solo": "0"})
         bb = ET.SubElement(el, "bbtrack")
         if self.beat_container is None:  # the first beat track carries the editor
             ET.SubElement(bb, "trackcontainer", {"type": "bbtrackcontainer"})
         insert_child(self.track_container, len(self.track_container), el, root=self.root)
-        return self.beat_tracks[-1]
+        beat = self.beat_tracks[-1]
+        for instrument in self.beat_instruments:
+            ensure_beat_patterns(instrument, beat.index + 1)
+        return beat
 
     def add_beat_instrument(
         self,
@@ -317,7 +325,8 @@ class Project:
         mixer_channel: int = 0,
         settings: Mapping[str, str] | None = None,
     ) -> InstrumentTrack:
-        """Add an instrument to the Beat+Bassline editor (making a beat track if needed)."""
+        """Add an instrument to the Beat+Bassline editor (making a beat track if needed),
+        with an empty pattern for every beat, as LMMS gives a new instrument."""
         if self.beat_container is None:
             self.add_beat_track()
         box = self.beat_container
@@ -331,11 +340,17 @@ class Project:
             settings=settings,
         )
         insert_child(box, len(box), el, root=self.root)
-        return InstrumentTrack(el, self)
+        track = InstrumentTrack(el, self)
+        ensure_beat_patterns(track, len(self.beat_tracks))
+        return track
 
     def beat_pattern(self, beat: BeatTrack, instrument: InstrumentTrack) -> Pattern | None:
-        """The step pattern ``instrument`` plays in ``beat``, if it has one."""
-        return instrument.pattern_at(beat.index * self.ticks_per_bar)
+        """The step pattern ``instrument`` plays in ``beat``, if it has one.
+
+        LMMS finds it by its place in the instrument's list (the beat index-th
+        pattern), not by its ``pos``; so does this method.
+        """
+        return beat_pattern(instrument, beat.index)
 
     def set_beat_notes(
         self,
@@ -345,14 +360,19 @@ class Project:
         *,
         steps: int | None = None,
     ) -> Pattern:
-        """Replace (or create) ``instrument``'s step pattern in ``beat`` with ``notes``."""
+        """Replace (or create) ``instrument``'s step pattern in ``beat`` with ``notes``.
+
+        A missing pattern is created together with empty ones for the beats before
+        it, so that LMMS, which counts patterns rather than reading their position,
+        plays it in ``beat`` (see :mod:`.beats`).
+        """
         if instrument not in self.beat_instruments:
             raise ParameterError(f"track {instrument.name!r} is not in the Beat+Bassline editor")
-        pattern = self.beat_pattern(beat, instrument)
-        if pattern is None:
-            return instrument.add_pattern(
-                beat.index * self.ticks_per_bar, notes, name=instrument.name, steps=steps
-            )
+        beats = self.beat_tracks
+        if beat not in beats:
+            raise ParameterError(f"track {beat.name!r} is not a Beat+Bassline track of this song")
+        index = beats.index(beat)  # its place in the song, whatever the view was told
+        pattern = ensure_beat_patterns(instrument, index + 1)[index]
         pattern.set_notes(notes, steps=steps)
         return pattern
 

@@ -23,6 +23,12 @@ __all__ = ["MAX_SECONDS", "read_audio"]
 MAX_SECONDS = 6 * 3600
 
 
+def _why(err: Exception) -> str:
+    """libsndfile's own reason, without the file name it repeats."""
+    text = str(getattr(err, "error_string", "") or err).strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text else type(err).__name__
+
+
 def read_audio(
     path: str | os.PathLike[str],
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], float]:
@@ -30,12 +36,14 @@ def read_audio(
     import numpy as np
     import soundfile as sf
 
+    if not os.path.exists(path):
+        raise FileFormatError("file not found", path=path)
+    if not os.path.isfile(path):
+        raise FileFormatError("not a file", path=path)
     try:
         info = sf.info(os.fspath(path))
-    except FileNotFoundError:
-        raise FileFormatError("file not found", path=path) from None
     except (RuntimeError, sf.LibsndfileError, OSError) as err:
-        raise FileFormatError(f"not a readable audio file ({err})", path=path) from None
+        raise FileFormatError(f"not a readable audio file ({_why(err)})", path=path) from None
     if info.samplerate <= 0 or info.channels <= 0:
         raise FileFormatError("audio file has no channels or no sample rate", path=path)
     if info.frames > MAX_SECONDS * info.samplerate:
@@ -46,7 +54,7 @@ def read_audio(
     try:
         data, rate = sf.read(os.fspath(path), dtype="float64", always_2d=True)
     except (RuntimeError, sf.LibsndfileError, OSError) as err:
-        raise FileFormatError(f"cannot read the audio ({err})", path=path) from None
+        raise FileFormatError(f"cannot read the audio ({_why(err)})", path=path) from None
     samples = np.ascontiguousarray(data.T)
     if samples.size and not math.isfinite(float(np.abs(samples).max())):
         raise FileFormatError("audio contains NaN or infinite samples", path=path)

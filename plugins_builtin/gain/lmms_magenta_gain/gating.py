@@ -50,7 +50,7 @@ def loudness(power: float, offset: float = LUFS_OFFSET) -> float:
 
 def power_of(level: float, offset: float = LUFS_OFFSET) -> float:
     """The mean square whose loudness is ``level`` (the inverse of :func:`loudness`)."""
-    return 10.0 ** ((level - offset) / 10.0)
+    return float(10.0 ** ((level - offset) / 10.0))
 
 
 def moving_mean(segments: FloatArray, per: int) -> FloatArray:

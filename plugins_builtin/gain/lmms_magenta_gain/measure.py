@@ -107,7 +107,8 @@ def default_kernels() -> DspKernels:
         from lmms_magenta.dsp import ReferenceDsp
 
         return ReferenceDsp()
-    return NumpyDsp()
+    kernels: DspKernels = NumpyDsp()
+    return kernels
 
 
 def _db(power: float) -> float:

@@ -43,6 +43,7 @@ __all__ = [
     "ChannelPlan",
     "Plan",
     "db",
+    "master_for_headroom",
     "recommend",
 ]
 
@@ -258,7 +259,7 @@ def recommend(
         plans.append(_plan_channel(result, mode, want, change, balance))
     before = analysis.mix.true_peak if analysis.mix is not None else None
     predicted = _predict_peak(analysis, plans, kernels)
-    master_after, reason = _master(master_fader, predicted, ceiling)
+    master_after, reason = master_for_headroom(master_fader, predicted, ceiling)
     return Plan(
         mode=mode,
         target=goal,
@@ -274,7 +275,7 @@ def recommend(
     )
 
 
-def _master(fader: float, peak: float | None, ceiling: float) -> tuple[float, str]:
+def master_for_headroom(fader: float, peak: float | None, ceiling: float) -> tuple[float, str]:
     """The master fader for headroom, and the sentence explaining it."""
     if peak is None or peak == -math.inf:
         return fader, "the mix is silent: the master stays"

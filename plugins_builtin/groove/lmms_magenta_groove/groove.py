@@ -14,7 +14,9 @@ looped to fill its window.
 
 Applying: :func:`groove_notes` moves each note to the predicted groove of its own
 (step, drum class) cell: only the onset and the velocity change; pitch, length and
-channel stay. Notes without a drum class, or outside the grid, are left alone.
+channel stay. Where one cell holds several notes (a flam, kick 35 and 36 together),
+the loudest goes to the groove and the others move with it, keeping their spacing.
+Notes without a drum class, or outside the grid, are left alone.
 ``intensity`` scales the whole change and ``timing`` / ``velocity`` weight its two
 parts (the timing/velocity balance); with ``intensity=0`` every note is returned
 unchanged, bit for bit.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -128,10 +131,17 @@ def groove_notes(
     step = (2 * start + st) // (2 * st)  # nearest_step, for every note at once
     ok = (cls >= 0) & (step < vel.shape[0])
     s_idx, c_idx = np.where(ok, step, 0), np.where(ok, cls, 0)
+    # several notes in one cell (a flam, kick 35 + 36): the loudest - the one the grid
+    # kept - goes to the groove, the others move by the same amount, keeping the flam
+    lead = _loudest_in_cell(
+        np.where(ok, step * N_CLASSES + cls, -1 - np.arange(len(notes))), old_vel
+    )
     target = step * st + off[s_idx, c_idx].astype(np.float64) * st
-    new_start = np.maximum(0, np.round(start + (target - start) * t_amount)).astype(np.int64)
     wanted = vel[s_idx, c_idx].astype(np.float64) * 127.0
-    new_vel = np.clip(np.round(old_vel + (wanted - old_vel) * v_amount), 1, 127).astype(np.int64)
+    shift = (target - start[lead]) * t_amount
+    new_start = np.maximum(0, np.round(start + shift)).astype(np.int64)
+    louder = (wanted - old_vel[lead]) * v_amount
+    new_vel = np.clip(np.round(old_vel + louder), 1, 127).astype(np.int64)
     new_start = np.where(ok, new_start, start)
     new_vel = np.where(ok, new_vel, old_vel)
     out = []
@@ -141,6 +151,17 @@ def groove_notes(
         else:
             out.append(Note(note.pitch, v_new, s_new, note.length, note.channel))
     return out
+
+
+def _loudest_in_cell(cell: npt.NDArray[np.int64], velocity: npt.NDArray[np.int64]) -> Any:
+    """For each note, the index of the loudest note of its cell (the first one on ties)."""
+    order = np.lexsort((np.arange(len(cell)), -velocity, cell))  # by cell, loudest first
+    first = np.ones(len(cell), bool)
+    first[1:] = cell[order][1:] != cell[order][:-1]
+    leader_sorted = order[np.maximum.accumulate(np.where(first, np.arange(len(cell)), 0))]
+    lead = np.empty(len(cell), np.int64)
+    lead[order] = leader_sorted
+    return lead
 
 
 def apply_groove(

@@ -58,7 +58,7 @@ __all__ = [
 MODEL = "groove-vae-2bar"
 TASK = "groove-vae-2bar"
 #: Spread of the latent noise at temperature 1 (in units of the prior's).
-LATENT_SPREAD = 3.0
+LATENT_SPREAD = 5.0
 #: Drumify's hit threshold at temperature 0 (see the module docstring).
 HIT_THRESHOLD = 0.4
 #: Drumify: how much a silent tapped step's threshold drops per retry, and how often.
@@ -112,7 +112,7 @@ class GrooveModel:
         hit_noise: FloatArray,
     ) -> dict[str, npt.NDArray[Any]]:
         n = hits.shape[0]
-        feeds = {
+        feeds: dict[str, npt.NDArray[Any]] = {
             "hits": hits,
             "tap": tap,
             "keep_hits": np.full((n, 1), keep, np.float32),

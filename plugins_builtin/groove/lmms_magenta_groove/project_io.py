@@ -274,23 +274,15 @@ class ProjectInput:
         return beat
 
     def _drum_instrument(self, cls: DrumClass) -> InstrumentTrack:
-        """The ``Drumify <voice>`` instrument (reused if there is exactly one), with an
-        empty pattern for every other beat: LMMS finds an instrument's pattern for beat
-        i as the i-th pattern of its list, not by position, so none may be missing."""
+        """The ``Drumify <voice>`` instrument (reused if there is exactly one). The
+        kernel gives it an empty pattern for every other beat, as LMMS needs."""
         name = f"Drumify {cls.label}"
         same = [t for t in self.project.beat_instruments if t.name == name]
-        inst = (
-            same[0]
-            if len(same) == 1
-            else self.project.add_beat_instrument(
-                name, "audiofileprocessor", settings={"src": SAMPLES[cls]}
-            )
+        if len(same) == 1:
+            return same[0]
+        return self.project.add_beat_instrument(
+            name, "audiofileprocessor", settings={"src": SAMPLES[cls]}
         )
-        bar = self.project.ticks_per_bar
-        for beat in self.project.beat_tracks:
-            if inst.pattern_at(beat.index * bar) is None:
-                inst.add_pattern(beat.index * bar, [], name=name)
-        return inst
 
 
 def _write_back(slots: list[_Slot], moved: list[Note], origin: int | None) -> int:

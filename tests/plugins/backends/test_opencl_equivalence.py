@@ -116,7 +116,9 @@ def shipped_feeds(session: ManagedSession, batch: int, seed: int) -> dict[str, A
 
 @pytest.mark.skipif(not SHIPPED_MODELS, reason="no feature ships a model yet")
 @pytest.mark.parametrize(
-    "model", SHIPPED_MODELS, ids=[str(p.relative_to(ROOT / "plugins_builtin")) for p in SHIPPED_MODELS]
+    "model",
+    SHIPPED_MODELS,
+    ids=[str(p.relative_to(ROOT / "plugins_builtin")) for p in SHIPPED_MODELS],
 )
 def test_every_shipped_model(make: MakeOpenClKernel, model: Path) -> None:
     with session_on(make, "cpu", model) as cpu:

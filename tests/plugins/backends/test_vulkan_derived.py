@@ -80,6 +80,18 @@ def test_first_use_converts_and_records_the_artifact(
     assert [t["blob"] for t in record["outputs"]] == ["out0"]
 
 
+def test_conversion_leaves_the_source_folder_untouched(
+    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+) -> None:
+    # pnnx writes intermediates beside its input; a shipped model's folder must not change
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    model = folder / "model.onnx"
+    shutil.copy(models["mlp_decoder"], model)
+    run_mlp(make, model)
+    assert sorted(p.name for p in folder.iterdir()) == ["model.onnx"]
+
+
 def test_second_open_uses_the_stored_conversion(
     make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from lmms_magenta_gain.measure import LoudnessMeter
 
 RATES = (48000, 44100, 96000)

@@ -7,10 +7,9 @@ at every 10 ms step of the meter's series, not just at their maxima.
 
 from __future__ import annotations
 
+import ebu_signals as sig
 import numpy as np
 import pytest
-
-import ebu_signals as sig
 from lmms_magenta_gain.measure import LoudnessMeter
 
 TOL = 0.1

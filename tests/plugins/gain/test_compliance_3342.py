@@ -6,10 +6,9 @@ signal does not change its LRA.
 
 from __future__ import annotations
 
+import ebu_signals as sig
 import numpy as np
 import pytest
-
-import ebu_signals as sig
 from lmms_magenta_gain.measure import LoudnessMeter
 
 EXPECTED = {1: 10.0, 2: 5.0, 3: 20.0, 4: 15.0}

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from lmms_magenta_backend_cpu.dsp import NumpyDsp
+from lmms_magenta_gain import kweighting, truepeak
 
+from lmms_magenta.config import Config
 from lmms_magenta.dsp import (
     DspKernels,
     FusedFilterEnergies,
     ReferenceDsp,
     block_count,
     filtered_block_energies,
+    select_dsp,
 )
-from lmms_magenta_backend_cpu.dsp import NumpyDsp
-from lmms_magenta_gain import kweighting, truepeak
+from lmms_magenta.hardware import HardwareChoice, select_hardware
+from lmms_magenta.kernel import Kernel
 
 SOS = kweighting.sos(48000)
 LENGTHS = [0, 1, 47, 399, 4800, 65537, 200_003]
@@ -99,3 +105,39 @@ def test_bad_arguments(kernels: DspKernels) -> None:
         kernels.upsampled_peak(x, 4, np.ones(7))
     with pytest.raises(ValueError):
         kernels.sos_filter(x, np.ones((2, 5)))
+
+
+# --- choosing the kernels from the hardware profile ------------------------------------
+
+
+@pytest.fixture
+def kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Kernel:
+    """A kernel over the installed plugins, with private config/data/cache folders."""
+    for name in ("CONFIG", "DATA", "CACHE"):
+        monkeypatch.setenv(f"LMMS_MAGENTA_{name}_DIR", str(tmp_path / name.lower()))
+    for var in ("BACKEND", "ENABLE", "DISABLE", "STRICT"):
+        monkeypatch.delenv(f"LMMS_MAGENTA_{var}", raising=False)
+    return Kernel(Config.load())
+
+
+def test_cpu_profile_uses_the_cpu_backend_kernels(kernel: Kernel) -> None:
+    choice = select_dsp(kernel, select_hardware(kernel, "cpu"))
+    assert isinstance(choice.kernels, NumpyDsp)
+    assert choice.fallback_reason is None and "cpu:cpu" in choice.reason
+
+
+def test_backend_without_dsp_falls_back_to_the_cpu(kernel: Kernel) -> None:
+    hardware = select_hardware(kernel, "openvino")
+    if hardware.device is None or hardware.device.backend != "openvino":
+        pytest.skip("the openvino backend is not installed here")
+    choice = select_dsp(kernel, hardware)
+    assert isinstance(choice.kernels, NumpyDsp)
+    assert choice.fallback_reason == "backend 'openvino' provides no DSP kernels"
+    assert choice.reason.endswith("using cpu:cpu (cpu:numpy)")
+
+
+def test_without_any_device_the_reference_kernels_are_used(kernel: Kernel) -> None:
+    empty = HardwareChoice("auto", None, (), (), "no backend found any device")
+    choice = select_dsp(kernel, empty)
+    assert isinstance(choice.kernels, ReferenceDsp)
+    assert choice.fallback_reason == "no backend found any device"

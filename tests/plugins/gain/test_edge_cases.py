@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-
 from lmms_magenta_gain.measure import LoudnessMeter, Measurement, measure
 
 RATE = 48000

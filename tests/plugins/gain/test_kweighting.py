@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from scipy import signal
-
 from lmms_magenta_gain import kweighting
 from lmms_magenta_gain.measure import LoudnessMeter
+from scipy import signal
 
 
 def test_48k_reproduces_the_published_coefficients() -> None:

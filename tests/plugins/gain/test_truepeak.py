@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import ebu_signals as sig
 import numpy as np
 import pytest
-
-import ebu_signals as sig
 from lmms_magenta_gain import truepeak
 from lmms_magenta_gain.measure import LoudnessMeter
 

@@ -107,3 +107,17 @@ def test_groove_notes_keeps_the_order_and_never_goes_before_zero() -> None:
     assert [n.pitch for n in moved] == [38, 36]
     assert [n.start for n in moved] == [60, 0]
     assert {n.velocity for n in moved} == {64}
+
+
+def test_a_flam_moves_as_one_and_keeps_its_spacing() -> None:
+    vel = np.full((16, 9), 100 / 127, np.float32)
+    off = np.full_like(vel, 0.25)  # 30 ticks late
+    flam = [
+        (Note(38, 60, 4 * 120 - 12, 60, DRUM_CHANNEL), 1),  # grace note, 12 ticks early
+        (Note(38, 90, 4 * 120, 60, DRUM_CHANNEL), 1),  # the main stroke: the loudest
+        (Note(36, 80, 0, 60, DRUM_CHANNEL), 0),
+    ]
+    grace, main, kick = groove_notes(flam, PPQ, vel, off)
+    assert main.start == 4 * 120 + 30 and main.velocity == 100
+    assert main.start - grace.start == 12 and grace.velocity == 70  # same shift, same accent gap
+    assert kick.start == 30 and kick.velocity == 100

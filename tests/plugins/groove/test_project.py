@@ -171,3 +171,23 @@ def test_lmms_plays_moved_hits_at_their_tick(
         after = audio[at + 5 : at + 400]
         before = audio[at - 400 : at - 20] if at > 400 else np.zeros(1)
         assert before.max() < 0.01 < after.max(), pos  # silent until the tick, then the kick
+
+
+def test_a_bass_in_the_beat_editor_is_left_alone_with_a_warning(
+    groove_cli: Cli, tmp_path: Path
+) -> None:
+    project = Project.new()
+    kick = project.add_beat_instrument("Kick", "kicker")
+    bass = project.add_beat_instrument("Bass", "tripleoscillator")
+    beat = project.beat_tracks[0]
+    project.set_beat_notes(beat, kick, [LmmsNote(s * 12, -192, 57) for s in range(0, 16, 2)])
+    project.set_beat_notes(beat, bass, [LmmsNote(s * 12, 12, 45) for s in range(0, 16, 3)])
+    beat.add_clip(0)
+    src, out = tmp_path / "bb.mmp", tmp_path / "out.mmp"
+    project.save(src, backup=False)
+    result = groove_cli("humanize", src, "--track", beat.name, "-o", out, "--seed", "1")
+    assert result.ok, result
+    assert "warning" in result.stderr and "'Bass' is not recognised as a drum" in result.stderr
+    before, after = _beats(src), _beats(out)
+    assert after[("Bass", 0)] == before[("Bass", 0)]
+    assert after[("Kick", 0)] != before[("Kick", 0)]

@@ -5,7 +5,8 @@ A layer direction runs as: one ``gemm_float`` for the input projection of *all* 
 per time step (``cl/recurrent.cl``): each work item owns one (batch, hidden unit)
 pair, adds the recurrent projection ``R h + Rb`` and applies the cell, reading the
 previous step's output straight from ``Y`` (no state copies). ``Y_h`` / ``Y_c`` are
-copied from the last step's slice. Directions ``forward``, ``reverse`` and
+copied from the last step's slice; with a single step (the unrolled decoders' case)
+``Y_h`` is simply a view of ``Y``. Directions ``forward``, ``reverse`` and
 ``bidirectional`` are supported.
 
 Not implemented (reported as unsupported at load): GRU ``linear_before_reset=0`` (the
@@ -14,6 +15,8 @@ LSTM peepholes and ``input_forget``.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import numpy as np
 
@@ -32,7 +35,7 @@ class _Recurrent(Op):
     gates = 0
     activations: tuple[str, ...] = ()
     #: inputs the kernels cannot honour: index -> name
-    refused_inputs: dict[int, str] = {4: "sequence_lens"}
+    refused_inputs: ClassVar[dict[int, str]] = {4: "sequence_lens"}
 
     def check(self, node: Node) -> str | None:
         for index, name in self.refused_inputs.items():
@@ -95,6 +98,14 @@ class _Recurrent(Op):
         )
 
     @staticmethod
+    def final(b: PlanBuilder, seq: DeviceTensor) -> DeviceTensor:
+        """The tensor for ``Y_h`` [D, B, H]: with one step, simply a view of ``Y``."""
+        steps, directions, batch, hidden = seq.shape
+        if steps == 1:
+            return seq.view((directions, batch, hidden))
+        return b.alloc((directions, batch, hidden), np.float32)
+
+    @staticmethod
     def order(node: Node, d: int, steps: int) -> range:
         direction = node.attr("direction", "forward")
         reverse = direction == "reverse" or (direction == "bidirectional" and d == 1)
@@ -125,7 +136,7 @@ class GRU(_Recurrent):
         count = batch * hidden
         h0 = self.initial(inputs, 5, (directions, batch, hidden), b)
         y = b.alloc((steps, directions, batch, hidden), np.float32)
-        y_h = b.alloc((directions, batch, hidden), np.float32)
+        y_h = self.final(b, y)
         xw = b.alloc((steps, batch, 3 * hidden), np.float32)
         for d in range(directions):
             self.project(b, x, w, bias, xw, d)
@@ -137,7 +148,7 @@ class GRU(_Recurrent):
                 params += [d * 6 * hidden + 3 * hidden, prev_offset, y_offset, batch, hidden, 0]
                 b.launch("gru_step", count, xw, r, bias, prev, y, int8_vector(params))
                 prev, prev_offset = y, y_offset
-            if steps:
+            if steps > 1:
                 self.last(b, y, y_h, d, order[-1], count)
         b.release(xw)
         return [y, y_h]
@@ -146,7 +157,7 @@ class GRU(_Recurrent):
 class LSTM(_Recurrent):
     gates = 4
     activations = ("Sigmoid", "Tanh", "Tanh")
-    refused_inputs = {4: "sequence_lens", 7: "peephole (P)"}
+    refused_inputs: ClassVar[dict[int, str]] = {4: "sequence_lens", 7: "peephole (P)"}
 
     def check(self, node: Node) -> str | None:
         if node.attr("input_forget", 0):
@@ -162,7 +173,7 @@ class LSTM(_Recurrent):
         c0 = self.initial(inputs, 6, (directions, batch, hidden), b)
         y = b.alloc((steps, directions, batch, hidden), np.float32)
         cells = b.alloc((steps, directions, batch, hidden), np.float32)
-        y_h = b.alloc((directions, batch, hidden), np.float32)
+        y_h = self.final(b, y)
         y_c = b.alloc((directions, batch, hidden), np.float32)
         xw = b.alloc((steps, batch, 4 * hidden), np.float32)
         for d in range(directions):
@@ -190,8 +201,9 @@ class LSTM(_Recurrent):
                 )
                 prev, prev_offset = y, y_offset
                 prev_c, prev_c_offset = cells, y_offset
-            if steps:
+            if steps > 1:
                 self.last(b, y, y_h, d, order[-1], count)
+            if steps:
                 self.last(b, cells, y_c, d, order[-1], count)
         b.release(xw)
         b.release(cells)
