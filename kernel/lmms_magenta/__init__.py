@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         Scale,
         Schema,
         Seed,
+        Text,
     )
     from .presets import load_preset, save_preset
 
@@ -79,6 +80,7 @@ __all__ = [
     "Seed",
     "Session",
     "TensorInfo",
+    "Text",
     "UserError",
     "__version__",
     "hookimpl",
@@ -91,7 +93,7 @@ __all__ = [
 ]
 
 _PARAM_NAMES: tuple[str, ...] = ("Bool", "Choice", "File", "Integer", "Key", "Number", "Param")
-_PARAM_NAMES += ("Pitch", "Scale", "Schema", "Seed")
+_PARAM_NAMES += ("Pitch", "Scale", "Schema", "Seed", "Text")
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {

@@ -15,44 +15,70 @@ are only imported inside the functions that need them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # avoids importing typing; mypy understands the name
 if TYPE_CHECKING:
-    from .manifest import FileEntry, Manifest, TrainingData, Variant, load_manifest, parse_manifest  # noqa: F401
-    from .repository import Catalogue, ModelRepository, ResolvedModel, parse_spec  # noqa: F401
-    from .sessions import LazySession, LoadedModel  # noqa: F401
-    from .sources import FolderSource, IndexSource, ModelEntry, ModelSource  # noqa: F401
-    from .tasks import BUILTIN_TASKS, Contract, TaskRegistry, TensorSpec  # noqa: F401
+    # Explicit imports give type checkers the real names and types; at run time
+    # ``__getattr__`` below loads each name from its module on first access.
+    from .manifest import (
+        FileEntry,
+        Manifest,
+        TrainingData,
+        Variant,
+        load_manifest,
+        parse_manifest,
+    )
+    from .repository import Catalogue, ModelRepository, ResolvedModel, parse_spec
+    from .sessions import LazySession, LoadedModel
+    from .sources import FolderSource, IndexSource, ModelEntry, ModelSource
+    from .tasks import BUILTIN_TASKS, Contract, TaskRegistry, TensorSpec
 
+# a literal list, so that type checkers see these names as the package's exports
+__all__ = [
+    "BUILTIN_TASKS",
+    "Catalogue",
+    "Contract",
+    "FileEntry",
+    "FolderSource",
+    "IndexSource",
+    "LazySession",
+    "LoadedModel",
+    "Manifest",
+    "ModelEntry",
+    "ModelRepository",
+    "ModelSource",
+    "ResolvedModel",
+    "TaskRegistry",
+    "TensorSpec",
+    "TrainingData",
+    "Variant",
+    "load_manifest",
+    "parse_manifest",
+    "parse_spec",
+]
+
+# public name -> module that defines it (imported on first access)
 _EXPORTS = {
-    "BUILTIN_TASKS": "tasks",
-    "Catalogue": "repository",
-    "Contract": "tasks",
-    "FileEntry": "manifest",
-    "FolderSource": "sources",
-    "IndexSource": "sources",
-    "LazySession": "sessions",
-    "LoadedModel": "sessions",
-    "Manifest": "manifest",
-    "ModelEntry": "sources",
-    "ModelRepository": "repository",
-    "ModelSource": "sources",
-    "ResolvedModel": "repository",
-    "TaskRegistry": "tasks",
-    "TensorSpec": "tasks",
-    "TrainingData": "manifest",
-    "Variant": "manifest",
-    "load_manifest": "manifest",
-    "parse_manifest": "manifest",
-    "parse_spec": "repository",
+    **dict.fromkeys(
+        ("FileEntry", "Manifest", "TrainingData", "Variant", "load_manifest", "parse_manifest"),
+        "manifest",
+    ),
+    **dict.fromkeys(("Catalogue", "ModelRepository", "ResolvedModel", "parse_spec"), "repository"),
+    **dict.fromkeys(("LazySession", "LoadedModel"), "sessions"),
+    **dict.fromkeys(("FolderSource", "IndexSource", "ModelEntry", "ModelSource"), "sources"),
+    **dict.fromkeys(("BUILTIN_TASKS", "Contract", "TaskRegistry", "TensorSpec"), "tasks"),
 }
 
-__all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'lmms_magenta_models' has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

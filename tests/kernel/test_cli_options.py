@@ -29,6 +29,7 @@ from lmms_magenta.params import (
     Scale,
     Schema,
     Seed,
+    Text,
 )
 from lmms_magenta.tonal import SCALES, TONICS, pitch_name
 
@@ -43,6 +44,7 @@ SCHEMA = Schema(
     Key("key", default="C"),
     Scale("scale", default="minor"),
     Seed("seed"),
+    Text("track", non_empty=True, max_length=20, metavar="NAME", help="Track to groove"),
 )
 
 
@@ -119,6 +121,9 @@ def test_help_shows_ranges_units_choices_defaults(command: click.Command) -> Non
     assert "--keep-accents / --no-keep-accents" in text and "[default: on]" in text
     assert "--lowest NOTE" in text and "[default: C2 (36)]" in text
     assert "--seed SEED" in text and "[default: random]" in text
+    assert (
+        "--track NAME Track to groove. Allowed: a non-empty line of text of at most 20 characters."
+    ) in text
     assert "--preset FILE" in text and "--save-preset FILE" in text
     assert "INPUT: The clip to humanize." in text
 
@@ -145,6 +150,8 @@ def test_run_validates_and_normalizes(
         "Harmonic minor",
         "--seed",
         "7",
+        "--track",
+        "Drum (I) ",
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"wrote {out}"
@@ -161,6 +168,7 @@ def test_run_validates_and_normalizes(
         "key": "F#",
         "scale": "harmonic-minor",
         "seed": 7,
+        "track": "Drum (I) ",
     }
     assert json.loads(out.read_text())["lowest"] == 34
 
@@ -181,6 +189,8 @@ def test_random_seed_is_picked_and_reported(
         (["--style", "funky"], "did you mean 'funk'?"),
         (["--lowest", "H2"], "parameter 'lowest'"),
         (["--bars", "two"], "'two' is not a whole number"),
+        (["--track", " "], "parameter 'track': ' ' is empty (allowed: a non-empty line"),
+        (["--track", "a\nb"], "'a\\nb' has a line break"),
     ],
 )
 def test_bad_values_are_one_line_exit_2(
@@ -275,6 +285,8 @@ def cli_values(draw: st.DrawFn) -> dict[str, Any]:
         values["scale"] = draw(st.sampled_from([*SCALES, "Harmonic Minor", "ionian"]))
     if draw(st.booleans()):
         values["seed"] = draw(st.integers(0, SEED_MAX))
+    if draw(st.booleans()):
+        values["track"] = draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ()]{0,19}", fullmatch=True))
     return values
 
 

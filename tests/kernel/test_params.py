@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from lmms_magenta.params import (
     Scale,
     Schema,
     Seed,
+    Text,
     pick_seed,
 )
 from lmms_magenta.tonal import SCALES, TONICS
@@ -48,6 +50,7 @@ def humanize_schema() -> Schema:
         Key("key", default="c#"),
         Scale("scale", default="Harmonic Minor"),
         Seed("seed"),
+        Text("title", default="My groove", max_length=40, metavar="TITLE"),
     )
 
 
@@ -94,6 +97,11 @@ def test_defaults_are_normalized_at_declaration() -> None:
         lambda: File("x", suffixes=("mid",)),
         lambda: Number("Bad-Name"),
         lambda: Seed("x", default=-1),
+        lambda: Text("x", max_length=0),
+        lambda: Text("x", pattern="(unclosed"),
+        lambda: Text("x", metavar="name"),
+        lambda: Text("x", default=" ", non_empty=True),
+        lambda: Text("x", default="abc", max_length=2),
     ],
 )
 def test_bad_declarations_raise_value_error(make: Any) -> None:
@@ -216,6 +224,10 @@ def test_missing_required_file() -> None:
         ({"scale": "klingon"}, "harmonic-minor"),
         ({"seed": -3}, "out of range"),
         ({"seed": "abc"}, "0 to 4294967295"),
+        ({"title": 42}, "is not text"),
+        ({"title": "two\nlines"}, "has a line break"),
+        ({"title": "x" * 41}, "is 41 characters long"),
+        ({"title": "bell\x07"}, "has a control character"),
     ],
 )
 def test_bad_values(clip: Path, values: dict[str, Any], fragment: str) -> None:
@@ -230,6 +242,51 @@ def test_input_folder_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "drums.mid"
     folder.mkdir()
     assert "is not a file" in error_of(humanize_schema(), {"input": folder})
+
+
+# --- text --------------------------------------------------------------------------------
+
+
+def track_name() -> Text:
+    return Text(
+        "track",
+        non_empty=True,
+        max_length=12,
+        pattern=r"[A-Za-z0-9 ()+-]+",
+        pattern_help="letters, digits, spaces and ()+-",
+        metavar="NAME",
+    )
+
+
+def test_text_is_kept_exactly_as_given() -> None:
+    assert track_name().coerce(" Drum (I) ") == " Drum (I) "
+    assert track_name().coerce(None) is None  # not given
+    assert Text("notes", multiline=True).coerce("a\r\nb\tc") == "a\r\nb\tc"
+    assert Text("any").coerce("") == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("   ", "is empty"),
+        ("Drums & Bass", "does not match"),
+        ("Kick\u0000", "has a control character"),
+        ("Beat/Bassline 12", "is 16 characters long"),
+    ],
+)
+def test_text_errors_are_one_line_in_the_schema_style(value: str, problem: str) -> None:
+    message = error_of(Schema(track_name()), {"track": value})
+    assert message == (
+        f"invalid value for parameter 'track': {value!r} {problem} (allowed: a non-empty "
+        "line of text of at most 12 characters: letters, digits, spaces and ()+-)"
+    )
+
+
+def test_text_describes_itself_without_help_words() -> None:
+    assert Text("t").allowed() == "a line of text"
+    assert Text("t", multiline=True, pattern="[a-z]*").allowed() == (
+        "a piece of text matching [a-z]*"
+    )
 
 
 # --- seeds -------------------------------------------------------------------------------
@@ -260,6 +317,8 @@ def test_schema_json_round_trip() -> None:
     assert again == schema
     assert hash(again) == hash(schema)
     described = {p["name"]: p for p in json.loads(text)["params"]}
+    assert described["title"]["kind"] == "text" and described["title"]["metavar"] == "TITLE"
+    assert Param.from_json(track_name().to_json()) == track_name()
     assert described["intensity"]["kind"] == "number"
     assert described["intensity"]["unit"] == "%"
     assert described["style"]["choice_help"] == [["jazz", "swung eighths"]]
@@ -306,6 +365,30 @@ def choices(draw: st.DrawFn) -> Choice:
     )
 
 
+@st.composite
+def texts(draw: st.DrawFn) -> Text:
+    """Text parameters with every option, and a default they accept (or None)."""
+    non_empty = draw(st.booleans())
+    max_length = draw(st.none() | st.integers(1, 30))
+    pattern = draw(st.sampled_from(["", r"[a-z ]*", r"[A-Za-z0-9 ]+"]))
+    default = draw(
+        st.none()
+        | st.from_regex(r"[a-z]{1,5}( [a-z]{1,5})?", fullmatch=True).filter(
+            lambda t: max_length is None or len(t) <= max_length
+        )
+    )
+    return Text(
+        draw(names),
+        default=default,
+        max_length=max_length,
+        pattern=pattern,
+        non_empty=non_empty,
+        multiline=draw(st.booleans()),
+        metavar=draw(st.sampled_from(["TEXT", "NAME", "TRACK_NAME"])),
+        help=draw(st.text(max_size=20)),
+    )
+
+
 params = st.one_of(
     numbers(),
     integers(),
@@ -322,6 +405,7 @@ params = st.one_of(
         suffixes=st.lists(st.sampled_from([".mid", ".mmp", ".mmpz"]), unique=True).map(tuple),
         is_required=st.booleans(),
     ),
+    texts(),
 )
 schemas = st.lists(params, max_size=8, unique_by=lambda p: p.name).map(lambda ps: Schema(*ps))
 
@@ -355,6 +439,23 @@ def test_property_number_in_range_or_error(param: Number, value: float) -> None:
     else:
         with pytest.raises(ParameterError, match=f"parameter '{param.name}'"):
             param.coerce(value)
+
+
+@given(texts(), st.text(max_size=40))
+def test_property_text_is_kept_or_refused_in_one_line(param: Text, value: str) -> None:
+    """Accepted text comes back unchanged; refused text gets one line naming the parameter."""
+    try:
+        assert param.coerce(value) == value
+    except ParameterError as err:
+        message = str(err)
+        assert "\n" not in message and message.startswith(
+            f"invalid value for parameter '{param.name}'"
+        )
+    else:
+        assert param.max_length is None or len(value) <= param.max_length
+        assert not param.non_empty or value.strip()
+        assert not param.pattern or re.fullmatch(param.pattern, value)
+        assert param.multiline or not {"\n", "\r"} & set(value)
 
 
 @given(st.integers(0, 127))

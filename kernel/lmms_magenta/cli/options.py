@@ -35,6 +35,7 @@ from ..params import (
     Scale,
     Schema,
     Seed,
+    Text,
 )
 from ..params.base import fmt_number
 from ..tonal import TONICS, pitch_name
@@ -157,7 +158,10 @@ def _lists_choices(param: Param) -> bool:
 
 
 def _metavar(param: Param) -> str:
-    """Click's conventions: ``FLOAT RANGE`` for a bounded number, ``[a|b]`` for choices."""
+    """Click's conventions: ``FLOAT RANGE`` for a bounded number, ``[a|b]`` for choices;
+    text shows its own word (``--track NAME``)."""
+    if isinstance(param, Text):
+        return param.metavar
     if isinstance(param, Choice) and _lists_choices(param):
         return "[" + "|".join(param.choices) + "]"
     bounded = isinstance(param, Number | Integer) and (

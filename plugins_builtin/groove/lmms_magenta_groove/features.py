@@ -18,48 +18,20 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from lmms_magenta.features import Feature
-from lmms_magenta.params import Choice, File, Number, Param, Schema, Seed
-from lmms_magenta.params.base import Invalid
+from lmms_magenta.params import Choice, File, Number, Param, Schema, Seed, Text
 
 from .styles import STYLES
 
 if TYPE_CHECKING:
     from lmms_magenta.kernel import Kernel
 
-__all__ = ["DRUMIFY", "HUMANIZE", "GrooveResult", "TrackName", "features"]
+__all__ = ["DRUMIFY", "HUMANIZE", "GrooveResult", "features"]
 
 _SUFFIXES = (".mid", ".midi", ".mmp", ".mmpz")
 _MAX_NAME = 200
-
-
-@dataclass(frozen=True, kw_only=True)
-class TrackName(Param):
-    """The name of a track (in a project) or of a MIDI track; None means "not given".
-
-    (The kernel's schema has no free-text parameter yet; this is the narrowest one the
-    groove features need: one line of at most 200 characters.)
-    """
-
-    kind: ClassVar[str] = "track_name"
-    default: str | None = None
-
-    def _none_default_ok(self) -> bool:
-        return True
-
-    def _coerce(self, value: Any) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise Invalid("is not a track name")
-        if len(value) > _MAX_NAME or "\n" in value or "\r" in value:
-            raise Invalid("is not a one-line name of at most 200 characters")
-        return value
-
-    def allowed(self) -> str:
-        return "the name of a track"
 
 
 @dataclass(frozen=True)
@@ -94,8 +66,11 @@ def _io_params(what: str, midi_default: str) -> tuple[Param, ...]:
                 "for a project (the old file is kept as .bak)"
             ),
         ),
-        TrackName(
+        Text(
             "track",
+            non_empty=True,
+            max_length=_MAX_NAME,
+            metavar="NAME",
             help=(
                 "Project: the Beat+Bassline track (or instrument track) to use; "
                 "MIDI: only the track with this name (default: all)"

@@ -76,7 +76,7 @@ class GrooveModel:
     @classmethod
     def from_kernel(cls, kernel: Kernel) -> GrooveModel:
         """Resolve the model in the kernel's repository (ModelError if absent or foreign)."""
-        from lmms_magenta_models.repository import ModelRepository
+        from lmms_magenta_models import ModelRepository
 
         repo = ModelRepository.from_kernel(kernel)
         model = repo.resolve(MODEL, task=TASK)
