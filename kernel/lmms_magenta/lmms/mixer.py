@@ -46,7 +46,21 @@ class MixerChannel(View):
 
     @property
     def muted(self) -> bool:
+        """Whether the channel is muted."""
         return self._int("muted", 0) != 0
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        set_value(self.element, "muted", int(bool(value)))
+
+    @property
+    def soloed(self) -> bool:
+        """Whether the channel is soloed (LMMS then plays only soloed channels)."""
+        return self._int("soloed", 0) != 0
+
+    @soloed.setter
+    def soloed(self, value: bool) -> None:
+        set_value(self.element, "soloed", int(bool(value)))
 
     @property
     def sends(self) -> list[tuple[int, float]]:

@@ -1,9 +1,11 @@
 """Typed views of ``<track>`` elements.
 
 ``type`` attribute: 0 instrument, 1 Beat+Bassline, 2 sample, 5 automation, 6 the
-hidden global automation track (tempo, meter, master volume). Sample and automation
-tracks are only described (their clips counted), never changed; track types this
-module does not know are kept as plain :class:`Track` views.
+hidden global automation track (tempo, meter, master volume). Every track can be
+muted and soloed (``muted`` / ``solo``, kept in the automated form with its id when
+automation drives them); beyond that, sample and automation tracks are only described
+(their clips counted; a sample track's volume can be set); track types this module
+does not know are kept as plain :class:`Track` views.
 """
 
 from __future__ import annotations
@@ -84,11 +86,22 @@ class Track(View):
 
     @property
     def muted(self) -> bool:
+        """Whether the track is muted (silent in the song)."""
         return self._int("muted", 0) != 0
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        # an automated mute keeps its <muted id=..> element (and the automation link)
+        set_value(self.element, "muted", int(bool(value)))
 
     @property
     def solo(self) -> bool:
+        """Whether the track is soloed (LMMS then plays only soloed tracks)."""
         return self._int("solo", 0) != 0
+
+    @solo.setter
+    def solo(self, value: bool) -> None:
+        set_value(self.element, "solo", int(bool(value)))
 
     @property
     def clip_count(self) -> int:
