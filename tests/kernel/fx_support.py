@@ -1,4 +1,4 @@
-"""Helpers for the kernel tests: the fixture distributions and isolated directories.
+"""Helpers for the kernel tests: the fixture distributions, isolated directories, the CLI.
 
 Kept out of ``conftest.py`` so test modules import them by a unique module name
 (several test folders have a ``conftest.py``, and ``from conftest import ...`` picks
@@ -8,6 +8,8 @@ whichever one was imported first).
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,9 @@ SETS = {
         "fxraisesdep",
     ],
     "late": ["fxlate"],
+    # CLI name clashes (tests/kernel/test_cli_commands.py)
+    "custom": ["fxcustom"],
+    "rival": ["fxrival"],
 }
 
 
@@ -60,3 +65,31 @@ class FxEnv:
     def events(self) -> list[str]:
         """Hook events the fixture plugins wrote to $FX_EVENT_LOG, in order."""
         return self.log.read_text().split() if self.log.exists() else []
+
+
+#: installed plugins that are not fixtures (disabled in every run), found once
+_others: list[str] = []
+
+
+def cli(
+    dirs: list[Path], *args: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh interpreter with ``dirs`` on PYTHONPATH.
+
+    Plugins installed in the development environment (the builtin ones, work in
+    progress) are disabled so that only the fixture plugins count.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, dirs))}
+    code = "import sys; from lmms_magenta.cli import main; sys.exit(main())"
+    if not _others:
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "plugins", "list", "--json"],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        _others.extend(r["name"] for r in json.loads(proc.stdout) if not r["name"].startswith("fx"))
+        _others.append("fx-none")  # the list is never empty once computed
+    env["LMMS_MAGENTA_DISABLE"] = ",".join(_others)
+    env.update(extra_env or {})
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
+    )

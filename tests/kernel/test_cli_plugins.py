@@ -6,39 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from fx_support import FxEnv
+from fx_support import FxEnv, cli
 
 from lmms_magenta.cli import main
 
 HEAVY = ("onnxruntime", "openvino", "pyopencl", "ncnn", "torch", "PySide6")
-
-
-_others: list[str] = []
-
-
-def cli(dirs: list[Path], *args: str, extra_env: dict[str, str] | None = None):
-    """Run the CLI in a fresh interpreter with ``dirs`` on PYTHONPATH.
-
-    Plugins installed in the development environment (the builtin ones, work in
-    progress) are disabled so that only the fixture plugins count.
-    """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, dirs))}
-    code = "import sys; from lmms_magenta.cli import main; sys.exit(main())"
-    if not _others:
-        proc = subprocess.run(
-            [sys.executable, "-c", code, "plugins", "list", "--json"],
-            env=env, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        _others.extend(r["name"] for r in json.loads(proc.stdout) if not r["name"].startswith("fx"))
-        _others.append("fx-none")  # the list is never empty once computed
-    env["LMMS_MAGENTA_DISABLE"] = ",".join(_others)
-    env.update(extra_env or {})
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
-    )
 
 
 def fx_rows(stdout: str) -> dict[str, dict[str, object]]:

@@ -5,6 +5,17 @@ contributed by plugins — through ``lmms_magenta_cli_commands`` or as features,
 group per feature-name prefix (``groove.humanize`` -> ``lmms-magenta groove
 humanize``) — are looked up only for names that are not built in, or for the full
 ``--help``; that is when plugins get imported.
+
+When two sources want the same command name:
+
+- a built-in command always wins (the plugin's command or feature group is ignored,
+  with a warning);
+- a plugin's own hand-written command ``X`` replaces the group generated from *its
+  own* features ``X.*``, silently: a plugin may offer a custom command line while its
+  features stay available to Python and the panels;
+- between *different* plugins (two commands ``X``, or one plugin's command ``X`` and
+  another plugin's features ``X.*``) the first plugin in load order wins and the
+  other one is reported in a warning.
 """
 
 from __future__ import annotations
@@ -128,28 +139,70 @@ def _importable(target: str) -> bool:
 
 
 def _plugin_commands(ctx: click.Context) -> dict[str, click.Command]:
-    """Commands from the ``lmms_magenta_cli_commands`` hook and from features."""
+    """Commands from the ``lmms_magenta_cli_commands`` hook and from features.
+
+    Clashes are settled as the module docstring says: built-in names first, then the
+    first plugin in load order; a plugin's own command replaces the group generated
+    from its own features without a warning.
+    """
     state = _state(ctx)
     kernel = state.kernel()
     found: dict[str, click.Command] = {}
-    owner: dict[str, str] = {}
+    author: dict[str, str] = {}  # command name -> the plugin that contributed it
     for plugin, command in kernel.contributions("lmms_magenta_cli_commands"):
         if not isinstance(command, click.Command) or not command.name:
             kernel.warn(f"plugin '{plugin}' returned a CLI command that is not a click command")
         elif command.name in BUILTIN or command.name in found:
-            other = owner.get(command.name, "the kernel")
+            other = f"plugin '{author[command.name]}'" if command.name in author else "the kernel"
             kernel.warn(
                 f"command '{command.name}' of plugin '{plugin}' is ignored: {other} provides it too"
             )
         else:
             found[command.name] = command
-            owner[command.name] = f"plugin '{plugin}'"
+            author[command.name] = plugin
+    owners = _feature_owners(kernel)
+    rank = {name: i for i, name in enumerate(kernel.load_order)}
     for name, command in _feature_commands(kernel, state.started_kernel).items():
-        if name in BUILTIN or name in found:
-            kernel.warn(f"features '{name}.*' are hidden by the command '{name}'")
-        else:
+        others = [p for p in owners.get(name, []) if p != author.get(name)]
+        if name in BUILTIN:
+            kernel.warn(
+                f"features '{name}.*' of {_plugins(others)} are hidden by the built-in "
+                f"command '{name}'"
+            )
+        elif name not in found:
             found[name] = command
+        elif not others:
+            continue  # the plugin's own command replaces the group made from its features
+        elif rank.get(others[0], len(rank)) < rank.get(author[name], len(rank)):
+            kernel.warn(
+                f"command '{name}' of plugin '{author[name]}' is ignored: the features "
+                f"'{name}.*' of {_plugins(others)} come first in load order"
+            )
+            found[name] = command
+        else:
+            kernel.warn(
+                f"features '{name}.*' of {_plugins(others)} are hidden by the command "
+                f"'{name}' of plugin '{author[name]}'"
+            )
     return found
+
+
+def _plugins(names: Sequence[str]) -> str:
+    quoted = ", ".join(f"'{n}'" for n in names)
+    return f"plugin{'s' if len(names) > 1 else ''} {quoted}"
+
+
+def _feature_owners(kernel: Kernel) -> dict[str, list[str]]:
+    """Command name -> the plugins (in load order) whose features make up its group."""
+    features = kernel.features()
+    owners: dict[str, list[str]] = {}
+    for plugin, item in kernel.contributions("lmms_magenta_features"):
+        name = getattr(item, "name", None)
+        if isinstance(name, str) and features.get(name) is item:  # the feature that counts
+            plugins = owners.setdefault(name.partition(".")[0], [])
+            if plugin not in plugins:
+                plugins.append(plugin)
+    return owners
 
 
 def _feature_commands(kernel: Kernel, get_kernel: Callable[[], Kernel]) -> dict[str, click.Command]:

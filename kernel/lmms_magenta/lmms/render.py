@@ -20,6 +20,7 @@ Reading the audio is left to the caller (soundfile is not a kernel dependency).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -54,6 +55,8 @@ DEFAULT_TIMEOUT = 900.0
 LMMS_ENV = "LMMS_MAGENTA_LMMS"
 #: Output formats LMMS 1.2 writes from the command line (it rejects flac).
 FORMATS = ("wav", "ogg", "mp3")
+#: What LMMS 1.2 prints on every run; never the reason for a failure.
+_NOISE = ("VST sync support disabled",)
 
 
 class LmmsNotFoundError(UserError):
@@ -63,7 +66,8 @@ class LmmsNotFoundError(UserError):
 class RenderError(UserError):
     """LMMS failed to render a project: a non-zero exit, no output, or a timeout.
 
-    ``returncode`` is None for a timeout; ``stderr`` holds what LMMS printed last.
+    ``returncode`` is None for a timeout; ``log`` holds the end of what LMMS printed
+    (stdout, then stderr).
     """
 
     def __init__(
@@ -72,11 +76,11 @@ class RenderError(UserError):
         *,
         path: str | os.PathLike[str] | None,
         returncode: int | None,
-        stderr: str = "",
+        log: str = "",
     ) -> None:
         super().__init__(message, path=path)
         self.returncode = returncode
-        self.stderr = stderr
+        self.log = log
 
 
 @dataclass(frozen=True)
@@ -149,23 +153,40 @@ def render_project(
     program = lmms or find_lmms()
     project, output = Path(project), Path(output)
     named = source if source is not None else project
-    if workdir is None:
-        with tempfile.TemporaryDirectory(prefix="lmms-magenta-render-") as tmp:
-            return render_project(
-                project,
-                output,
-                float32=float32,
-                rate=rate,
-                lmms=program,
-                workdir=tmp,
-                timeout=timeout,
-                retries=retries,
-                source=named,
-            )
-    work = Path(workdir)
-    cmd = _command(program, project, output, work, float32=float32, rate=rate)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(work))
-    start = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="lmms-magenta-"))
+        work = Path(workdir)
+        cmd = _command(program, project, output, work, float32=float32, rate=rate)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(work))
+        start = time.perf_counter()
+        proc, attempts = _run(cmd, env, output, timeout=timeout, retries=retries, named=named)
+        seconds = time.perf_counter() - start
+    if proc.returncode != 0 or not output.is_file():
+        log = (proc.stdout + b"\n" + proc.stderr).decode(errors="replace").strip()
+        lines = [line.strip() for line in log.splitlines() if line.strip()]
+        lines = [line for line in lines if not line.startswith(_NOISE)]
+        detail = f": {lines[-1]}" if lines else ""
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        raise RenderError(
+            f"LMMS could not render the project (exit code {proc.returncode}{tries}){detail}",
+            path=named,
+            returncode=proc.returncode,
+            log=log[-4000:],
+        )
+    return RenderRun(output, attempts, seconds)
+
+
+def _run(
+    cmd: list[str],
+    env: dict[str, str],
+    output: Path,
+    *,
+    timeout: float,
+    retries: int,
+    named: str | os.PathLike[str],
+) -> tuple[subprocess.CompletedProcess[bytes], int]:
+    """Run LMMS until it is not killed by a signal, at most ``retries`` extra times."""
     attempt = 0
     while True:
         attempt += 1
@@ -184,7 +205,7 @@ def render_project(
                 f"LMMS did not finish rendering within {timeout:g} s", path=named, returncode=None
             ) from None
         if not crashed(proc.returncode) or attempt > retries:
-            break
+            return proc, attempt
         logger.warning(
             "LMMS crashed rendering %s (exit code %d); rendering again (retry %d of %d)",
             named,
@@ -192,16 +213,3 @@ def render_project(
             attempt,
             retries,
         )
-    seconds = time.perf_counter() - start
-    stderr = proc.stderr.decode(errors="replace").strip()
-    if proc.returncode != 0 or not output.is_file():
-        lines = stderr.splitlines()
-        detail = f": {lines[-1].strip()}" if lines else ""
-        tries = f" after {attempt} attempts" if attempt > 1 else ""
-        raise RenderError(
-            f"LMMS could not render the project (exit code {proc.returncode}{tries}){detail}",
-            path=named,
-            returncode=proc.returncode,
-            stderr=stderr[-4000:],
-        )
-    return RenderRun(output, attempt, seconds)

@@ -96,7 +96,11 @@ class Track(View):
 
     @property
     def solo(self) -> bool:
-        """Whether the track is soloed (LMMS then plays only soloed tracks)."""
+        """Whether the track is soloed (the LMMS window then plays only soloed tracks).
+
+        Measured: LMMS 1.2's command-line ``render`` ignores the flag and plays every
+        unmuted track, so to render one track alone, mute the others.
+        """
         return self._int("solo", 0) != 0
 
     @solo.setter

@@ -24,6 +24,7 @@ from lmms_magenta.errors import UserError
 
 from . import units
 from .measure import LoudnessMeter, Measurement
+from .params import PROJECT_SUFFIXES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,8 +44,6 @@ __all__ = [
     "analyze_project",
     "is_project",
 ]
-
-PROJECT_SUFFIXES = (".mmp", ".mmpz")
 
 
 def is_project(path: str | os.PathLike[str]) -> bool:

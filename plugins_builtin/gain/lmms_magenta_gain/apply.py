@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import units
 from .analysis import MixAnalysis, analyze_project
-from .recommend import DEFAULT_CEILING, Plan, master_for_headroom, recommend
+from .params import DEFAULT_CEILING, DEFAULT_TOLERANCE
+from .recommend import Plan, master_for_headroom, recommend
 
 if TYPE_CHECKING:
     from lmms_magenta.dsp import DspKernels
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TOLERANCE", "MAX_PASSES", "Pass", "StagingResult", "apply_plan", "stage"]
 
-DEFAULT_TOLERANCE = 0.5
 MAX_PASSES = 4
 
 
@@ -68,6 +69,9 @@ class StagingResult:
     master_final: float = 1.0
     peak_final: float | None = None  # dBTP of the final mix (auto) or predicted
     notes: list[str] = field(default_factory=list)
+    saved: Path | None = None  # where the staged project was written (None: dry run)
+    backup: Path | None = None  # the replaced file, kept
+    lmms_renders: int = 0  # how many times LMMS ran
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,9 @@ class StagingResult:
                 else None
             ),
             "notes": list(self.notes),
+            "saved": str(self.saved) if self.saved is not None else None,
+            "backup": str(self.backup) if self.backup is not None else None,
+            "lmms_renders": self.lmms_renders,
         }
 
 

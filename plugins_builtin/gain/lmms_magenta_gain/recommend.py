@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .params import DEFAULT_CEILING, DEFAULT_TARGETS, MODES
 from .units import MAX_FADER
 
 if TYPE_CHECKING:
@@ -47,9 +48,6 @@ __all__ = [
     "recommend",
 ]
 
-MODES = ("rms", "lufs")
-DEFAULT_TARGETS = {"rms": -18.0, "lufs": -23.0}
-DEFAULT_CEILING = -1.0
 #: the master aims this far below the ceiling (true-peak estimates and effects vary)
 MARGIN = 0.2
 #: changes smaller than this are not worth a fader move

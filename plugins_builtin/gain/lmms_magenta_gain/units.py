@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lmms_magenta.errors import UserError
-from lmms_magenta.lmms import InstrumentTrack, Project, SampleTrack
+from lmms_magenta.lmms import InstrumentTrack, Project, SampleTrack, Track
 from lmms_magenta.lmms.mixer import MAX_CHANNEL_VOLUME
 
 __all__ = [
@@ -231,11 +231,12 @@ def solo_project(project: Project, channel: Channel) -> Project:
         if ref in keep:
             playing.add(_mixer_channel(track))
             continue
-        track.element.set("muted", "1")
+        track.muted = True
         track.volume = 100.0
     for el in copy_.root.iter("track"):
-        if el.get("solo", "0") != "0":
-            el.set("solo", "0")
+        view = Track(el, copy_)
+        if view.solo:
+            view.solo = False
     mixer = copy_.mixer_channels
     sends = {ch.number: [target for target, _ in ch.sends] for ch in mixer}
     heard, todo = set(), list(playing)
@@ -245,8 +246,8 @@ def solo_project(project: Project, channel: Channel) -> Project:
             heard.add(number)
             todo.extend(sends.get(number, []))
     for ch in mixer:
-        if ch.element.get("soloed", "0") != "0":
-            ch.element.set("soloed", "0")
+        if ch.soloed:
+            ch.soloed = False
         if ch.number not in heard:
             ch.volume = 1.0
     return copy_

@@ -4,8 +4,8 @@
 
 * a **Beat+Bassline track** (``"Drum I"``): its beat pattern, i.e. the step pattern
   of every instrument of the Beat+Bassline editor at that beat. Each instrument is
-  mapped to a drum class by its name or sample (:mod:`.kitmap`); instruments that are
-  no drum (a bass line) are left alone and reported.
+  mapped to a drum class by its name or sample (:mod:`lmms_magenta.lmms.drumkit`);
+  instruments that are no drum (a bass line) are left alone and reported.
 * an **instrument track** of the song editor: all its patterns, as one part over the
   song. Its drum class comes from its name/sample as above; a whole kit on one track
   (a SoundFont player on the drum bank 128, or a track named "Drums", "Kit",
@@ -28,8 +28,9 @@ LMMS's own: ``vol = velocity * 200 / 127``). Silent hits (volume 0) are left alo
 
 Drumify writes its groove as a **new Beat+Bassline track** holding one
 AudioFileProcessor instrument per drum voice it uses (LMMS's stock samples,
-:data:`SAMPLES`; instruments named ``Drumify <voice>`` are reused on later runs), one
-beat pattern as long as the groove, placed where the source plays.
+:data:`lmms_magenta.lmms.drumkit.STOCK_SAMPLES`; instruments named
+``Drumify <voice>`` are reused on later runs), one beat pattern as long as the groove,
+placed where the source plays.
 """
 
 from __future__ import annotations
@@ -51,37 +52,16 @@ from lmms_magenta.lmms import (
     Project,
 )
 from lmms_magenta.lmms.convert import track_to_clip, velocity_to_vol, vol_to_velocity
+from lmms_magenta.lmms.drumkit import STOCK_SAMPLES, instrument_drum_class
 from lmms_magenta.music import DRUM_CHANNEL, LMMS_PPQ, DrumClass, Meter, Note, canonical_pitch
 from lmms_magenta.music import drum_class as pitch_class
 from lmms_magenta.music.grid import decode_drums
 
-from .kitmap import drum_class_for_instrument
 from .parts import DrumPart, check_meter
 
-__all__ = ["SAMPLES", "ProjectInput"]
+__all__ = ["ProjectInput"]
 
-#: LMMS stock sample per drum class, for the instruments drumify adds.
-SAMPLES: dict[DrumClass, str] = {
-    DrumClass.KICK: "drums/bassdrum01.ogg",
-    DrumClass.SNARE: "drums/snare01.ogg",
-    DrumClass.CLOSED_HIHAT: "drums/hihat_closed01.ogg",
-    DrumClass.OPEN_HIHAT: "drums/hihat_opened01.ogg",
-    DrumClass.LOW_TOM: "drums/tom_low01.ogg",
-    DrumClass.MID_TOM: "drums/tom_mid01.ogg",
-    DrumClass.HIGH_TOM: "drums/tom_hi01.ogg",
-    DrumClass.CRASH: "drums/crash01.ogg",
-    DrumClass.RIDE: "drums/ride01.ogg",
-}
 _STEP = 12  # LMMS ticks per 16th step
-
-
-def _sample(track: InstrumentTrack) -> str:
-    el = track.element.find("instrumenttrack/instrument/audiofileprocessor")
-    return el.get("src", "") if el is not None else ""
-
-
-def _instrument_class(track: InstrumentTrack) -> DrumClass | None:
-    return drum_class_for_instrument(track.name, _sample(track), track.instrument)
 
 
 def _is_drum_kit(track: InstrumentTrack) -> bool:
@@ -195,7 +175,7 @@ class ProjectInput:
                 continue
             loop = max(loop, pattern.length)
             notes = pattern.notes
-            cls = _instrument_class(inst)
+            cls = instrument_drum_class(inst)
             if cls is None:
                 if notes:
                     self.skipped.append(inst.name)
@@ -209,7 +189,7 @@ class ProjectInput:
 
     def _track_slots(self, track: InstrumentTrack) -> tuple[list[_Slot], int]:
         slots: list[_Slot] = []
-        cls = _instrument_class(track)
+        cls = instrument_drum_class(track)
         if cls is None and not _is_drum_kit(track):
             self.skipped.append(track.name)
             return slots, 0
@@ -281,7 +261,7 @@ class ProjectInput:
         if len(same) == 1:
             return same[0]
         return self.project.add_beat_instrument(
-            name, "audiofileprocessor", settings={"src": SAMPLES[cls]}
+            name, "audiofileprocessor", settings={"src": STOCK_SAMPLES[cls]}
         )
 
 

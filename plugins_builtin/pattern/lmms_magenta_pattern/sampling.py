@@ -77,7 +77,9 @@ def move_along(z: np.ndarray, vector: np.ndarray, amount: float) -> np.ndarray:
 
 class LatentInfo:
     """The ``latents.npz`` shipped beside a decoder: attribute vectors (high minus low
-    quartile mean ``mu`` of the training windows) and per-style mean ``mu``."""
+    quartile mean ``mu`` of the training windows), per-style mean ``mu``, and the mean
+    and spread (per dimension) of ``mu`` over all training windows: the region of the
+    latent space the decoder has really seen (zeros and ones, the prior, if absent)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self.attributes: dict[str, np.ndarray] = {
@@ -86,6 +88,11 @@ class LatentInfo:
         self.styles: list[str] = [str(s) for s in arrays["style_names"]]
         self.style_means: np.ndarray = arrays["style_means"]
         self.style_counts: np.ndarray = arrays["style_counts"]
+        z_dim = self.style_means.shape[-1]
+        self.mu_mean: np.ndarray = np.asarray(
+            arrays.get("mu_mean", np.zeros(z_dim)), dtype=np.float32
+        )
+        self.mu_std: np.ndarray = np.asarray(arrays.get("mu_std", np.ones(z_dim)), dtype=np.float32)
 
     def style_vector(self, style: str) -> np.ndarray:
         """Mean latent vector of a style; KeyError naming the known styles."""

@@ -173,3 +173,24 @@ def test_new_elements_are_indented_like_their_neighbours() -> None:
     assert lines[start].startswith("      <track ")  # same depth as the other tracks
     assert lines[start + 1].startswith("        <instrumenttrack ")
     assert any(line.startswith("          <note ") for line in lines[start:])
+
+
+def test_mute_and_solo_edit_the_form_that_is_there() -> None:
+    song = Project.new()
+    lead = song.add_instrument_track("Lead")
+    assert (lead.muted, lead.solo) == (False, False)
+    lead.muted = True
+    lead.solo = True
+    assert (lead.element.get("muted"), lead.element.get("solo")) == ("1", "1")
+    assert (lead.muted, lead.solo) == (True, True)
+    # automated mute: LMMS writes <muted id=".." value=".."/>; the id must survive
+    lead.element.attrib.pop("muted")
+    ET.SubElement(lead.element, "muted", {"id": "4242", "value": "1"})
+    lead.muted = False
+    assert lead.element.find("muted").attrib == {"id": "4242", "value": "0"}  # type: ignore[union-attr]
+    assert "muted" not in lead.element.attrib and not lead.muted
+    channel = song.mixer.add_channel("Drums")
+    channel.muted = True
+    channel.soloed = True
+    assert (channel.element.get("muted"), channel.element.get("soloed")) == ("1", "1")
+    assert channel.muted and channel.soloed

@@ -126,3 +126,31 @@ def test_master_and_mixer_volume_edits_scale_the_render(tmp_path: Path, render: 
     e, _ = render(edited)
     assert e.shape == o.shape
     assert np.max(np.abs(e - 0.25 * o)) < 1e-5
+
+
+def test_a_muted_track_is_silent(tmp_path: Path, render: Any) -> None:
+    """Muting a track renders exactly like leaving it out."""
+
+    def song(*names: str) -> Project:
+        project = Project.new()
+        for key, name in ((45, "Bass"), (69, "Lead")):
+            if name in names:
+                track = project.add_instrument_track(name)
+                track.add_pattern(0, [LmmsNote(0, 96, key), LmmsNote(96, 96, key + 3)])
+        return project
+
+    def rendered(project: Project, name: str) -> Any:
+        path = tmp_path / f"{name}.mmp"
+        project.save(path, backup=False)
+        return render(path)[0]
+
+    bass = rendered(song("Bass"), "bass")
+    both = song("Bass", "Lead")
+    both.find_track("Lead").muted = True  # type: ignore[union-attr]
+    muted = rendered(both, "muted")
+    both.find_track("Lead").muted = False  # type: ignore[union-attr]
+    audible = rendered(both, "audible")
+    assert _peak(bass) > 0.05
+    frames = max(muted.shape[0], bass.shape[0])
+    assert np.max(np.abs(_padded(muted, frames) - _padded(bass, frames))) < 1e-6
+    assert _peak(_padded(audible, frames) - _padded(bass, frames)) > 0.05  # the lead is back

@@ -10,6 +10,7 @@ import pytest
 import soundfile as sf
 
 from lmms_magenta.cli import main
+from lmms_magenta.lmms import Project
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,14 @@ def _tone(path: Path, dbfs: float, rate: int = 48000, seconds: float = 5.0) -> P
     t = np.arange(round(seconds * rate)) / rate
     wave = 10 ** (dbfs / 20) * np.sin(2 * np.pi * 1000 * t)
     sf.write(path, np.stack([wave, wave]).T, rate, subtype="FLOAT")
+    return path
+
+
+def _song(path: Path) -> Path:
+    """A one-track LMMS project (written with the kernel; no LMMS needed)."""
+    project = Project.new()
+    project.add_instrument_track("Lead", "tripleoscillator")
+    project.save(path, backup=False)
     return path
 
 
@@ -66,7 +75,7 @@ def test_analyze_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p: p, "file not found"),
+        (lambda p: p, "does not exist"),
         (lambda p: (p.write_text("not audio"), p)[1], "not a readable audio file"),
     ],
     ids=["missing", "not-audio"],
@@ -93,31 +102,37 @@ def test_nan_samples_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     ("args", "message"),
     [
         (["analyze", "{wav}", "--mode", "loud"], "invalid value for parameter 'mode'"),
-        (["analyze", "{wav}", "--target", "+3"], "invalid value for parameter 'target'"),
-        (["analyze", "{wav}", "--channels", "Kick"], "--channels needs a project"),
-        (["analyze", "{wav}", "song.mmpz"], "one project at a time"),
-        (["apply", "song.mmpz", "-o", "out.wav"], "must be an LMMS project"),
-        (["apply", "song.mmpz", "--tolerance", "0"], "invalid value for parameter 'tolerance'"),
+        (["analyze", "{wav}", "--rms-target", "+3"], "invalid value for parameter 'rms_target'"),
+        (["analyze", "{wav}", "--channels", "Kick"], "choosing channels needs a project"),
+        (["analyze", "{wav}", "{song}"], "one project at a time"),
+        (["analyze", "{wav}", "--mode", "rms", "--lufs-target", "-16"], "target of --mode lufs"),
+        (["apply", "{song}", "-o", "out.wav"], "parameter 'output': 'out.wav' has the wrong"),
+        (["apply", "{song}", "--tolerance", "0"], "invalid value for parameter 'tolerance'"),
+        (["apply", "{wav}"], "parameter 'project'"),
     ],
 )
 def test_usage_errors_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     wav = _tone(tmp_path / "a.wav", -20.0, seconds=1.0)
-    code, _, err = _run(capsys, *[a.format(wav=wav) for a in args])
+    song = _song(tmp_path / "song.mmp")
+    code, _, err = _run(capsys, *[a.format(wav=wav, song=song) for a in args])
     assert code == 2
     assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "song.mmp.bak").exists()
+
+
+def test_a_target_alone_picks_its_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wav = _tone(tmp_path / "a.wav", -20.0)
+    code, out, err = _run(capsys, "analyze", str(wav), "--lufs-target", "-30")
+    assert code == 0, err
+    assert "To -30" in out
 
 
 def test_apply_without_lmms_says_what_to_install(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lmms_magenta.lmms import Project
-
-    song = tmp_path / "song.mmp"
-    project = Project.new()
-    project.add_instrument_track("Lead", "tripleoscillator")
-    project.save(song)
+    song = _song(tmp_path / "song.mmp")
     monkeypatch.setenv("LMMS_MAGENTA_LMMS", str(tmp_path / "no-such-lmms"))
     code, _, err = _run(capsys, "apply", str(song))
     assert code == 2 and "the LMMS program is needed" in err
@@ -125,5 +140,8 @@ def test_apply_without_lmms_says_what_to_install(
 
 
 def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "--help")
+    code, out, err = _run(capsys, "--help")
     assert code == 0 and "analyze" in out and "apply" in out
+    # the plugin's own group replaces the one generated from its features, silently
+    assert "'gain" not in err
+    assert "--rms-target" in _run(capsys, "apply", "--help")[1]

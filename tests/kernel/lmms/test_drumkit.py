@@ -1,10 +1,10 @@
-"""Guessing an LMMS instrument's drum class from its name, sample and plugin."""
+"""Guessing an LMMS instrument's drum class from its name, sample and plugin (lmms.drumkit)."""
 
 from __future__ import annotations
 
 import pytest
-from lmms_magenta_groove.kitmap import drum_class_for_instrument
 
+from lmms_magenta.lmms.drumkit import drum_class_for_instrument
 from lmms_magenta.music import DrumClass
 
 

@@ -1,4 +1,5 @@
-"""Which of the 9 drum classes an LMMS instrument plays, guessed from its name and sample.
+"""Drum kits in LMMS projects: which of the 9 drum classes an instrument plays, and
+LMMS's stock sample for each class.
 
 An LMMS drum kit is a set of instrument tracks (usually AudioFileProcessor with one
 sample each, or Kicker) whose *notes* say nothing about the drum: every hit sits at the
@@ -22,17 +23,37 @@ kick           "kick", "bd", "bassdrum", "bass drum", "kck", "kik"
 snare          "snare", "sd", "snr", "clap", "rim", "sidestick", "stick", "clav", "cowbell"
 =============  ==============================================================
 
-A track matching none (a bass in the Beat+Bassline editor, "E-Piano") is not a drum:
-the groove features leave it alone and say so.
+A track matching none (a bass in the Beat+Bassline editor, "E-Piano") is not a drum.
+Shared by the groove and pattern features (moved here from the groove plugin).
 """
 
 from __future__ import annotations
 
 import re
 
-from lmms_magenta.music import DrumClass
+from ..music import DrumClass
+from .tracks import InstrumentTrack
 
-__all__ = ["drum_class_for_instrument", "drum_class_for_words"]
+__all__ = [
+    "STOCK_SAMPLES",
+    "drum_class_for_instrument",
+    "drum_class_for_words",
+    "instrument_drum_class",
+    "instrument_sample",
+]
+
+#: An LMMS stock sample (under LMMS's ``samples/`` folder) for each drum class.
+STOCK_SAMPLES: dict[DrumClass, str] = {
+    DrumClass.KICK: "drums/bassdrum01.ogg",
+    DrumClass.SNARE: "drums/snare01.ogg",
+    DrumClass.CLOSED_HIHAT: "drums/hihat_closed01.ogg",
+    DrumClass.OPEN_HIHAT: "drums/hihat_opened01.ogg",
+    DrumClass.LOW_TOM: "drums/tom_low01.ogg",
+    DrumClass.MID_TOM: "drums/tom_mid01.ogg",
+    DrumClass.HIGH_TOM: "drums/tom_hi01.ogg",
+    DrumClass.CRASH: "drums/crash01.ogg",
+    DrumClass.RIDE: "drums/ride01.ogg",
+}
 
 _HAT = r"(hat|\bhh\b|\bchh\b|\bohh?\b)"
 _RULES: tuple[tuple[DrumClass, re.Pattern[str]], ...] = tuple(
@@ -79,3 +100,14 @@ def drum_class_for_instrument(name: str, sample: str = "", plugin: str = "") -> 
             if cls is not None:
                 return cls
     return DrumClass.KICK if plugin.lower() == "kicker" else None
+
+
+def instrument_sample(track: InstrumentTrack) -> str:
+    """The sample file of an AudioFileProcessor track ('' for other instruments)."""
+    el = track.element.find("instrumenttrack/instrument/audiofileprocessor")
+    return el.get("src", "") if el is not None else ""
+
+
+def instrument_drum_class(track: InstrumentTrack) -> DrumClass | None:
+    """The drum class of an LMMS instrument track (name, sample, plugin), or None."""
+    return drum_class_for_instrument(track.name, instrument_sample(track), track.instrument)

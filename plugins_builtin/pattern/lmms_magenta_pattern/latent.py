@@ -1,0 +1,117 @@
+"""Where in the latent space a pattern comes from: the recipes behind every feature.
+
+* **New patterns** start at a point drawn around the style's mean latent point (or the
+  mean of all training patterns for ``any``) with the per-dimension spread of the
+  training patterns' latent points: the region the decoder has really seen. (The
+  N(0, I) prior is wider than that region for this model, so prior samples come out
+  less like real patterns, e.g. more syncopated melodies.) A style draws with
+  :data:`STYLE_SPREAD` of that spread so it stays near its own mean.
+* **Complexity and syncopation** add attribute vectors (MusicVAE's method: the mean
+  latent point of the busiest quarter of the training patterns minus that of the
+  sparsest quarter); one unit of the parameter is one such vector.
+* **Long patterns** are several 2-bar windows from a smooth path: each window's point
+  is a small spherical step (:data:`PATH_STEP`) from the previous one toward a fresh
+  point of the same style, and all windows of one pattern share their sampling noise,
+  so neighbouring windows are close relatives and the pattern evolves instead of
+  jumping at a window's edge.
+* **Variations** move the clip's own latent point spherically toward a random point of
+  the same region: ``radius`` 0 is the clip, 1 an unrelated pattern.
+* **Interpolation** is spherical between the two clips' points (MusicVAE's slerp).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .sampling import LatentInfo, gumbel_noise, slerp
+from .styles import ANY
+
+__all__ = [
+    "ATTRIBUTE_SCALE",
+    "PATH_STEP",
+    "STYLE_SPREAD",
+    "interpolation_points",
+    "latent_path",
+    "pattern_noise",
+    "perturb",
+    "start_points",
+    "with_attributes",
+]
+
+#: Spread of a style's draws, in units of the spread of all training patterns.
+STYLE_SPREAD = 0.75
+#: Spherical step between the latent points of consecutive 2-bar windows.
+PATH_STEP = 0.25
+#: Attribute vectors per unit of complexity / syncopation.
+ATTRIBUTE_SCALE = 1.0
+
+
+def _center(info: LatentInfo, style: str) -> tuple[np.ndarray, float]:
+    if style == ANY:
+        return info.mu_mean, 1.0
+    return info.style_vector(style), STYLE_SPREAD
+
+
+def start_points(info: LatentInfo, style: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` latent points ``[n, z_dim]`` drawn around ``style``'s region."""
+    center, spread = _center(info, style)
+    eps = rng.standard_normal((n, center.shape[-1]))
+    return (center + spread * info.mu_std * eps).astype(np.float32)
+
+
+def with_attributes(
+    z: np.ndarray, info: LatentInfo, complexity: float, syncopation: float
+) -> np.ndarray:
+    """``z`` moved by ``complexity`` density vectors and ``syncopation`` syncopation
+    vectors (both scaled by :data:`ATTRIBUTE_SCALE`)."""
+    move = ATTRIBUTE_SCALE * (
+        complexity * info.attributes["density"] + syncopation * info.attributes["syncopation"]
+    )
+    return (np.asarray(z, np.float32) + move.astype(np.float32)).astype(np.float32)
+
+
+def latent_path(
+    start: np.ndarray,
+    windows: int,
+    info: LatentInfo,
+    style: str,
+    rng: np.random.Generator,
+    step: float = PATH_STEP,
+) -> np.ndarray:
+    """Points ``[n, windows, z_dim]``: ``start`` ``[n, z_dim]`` first, then each a
+    spherical ``step`` from the previous toward a fresh point of ``style``."""
+    n = start.shape[0]
+    path = np.empty((n, windows, start.shape[-1]), np.float32)
+    path[:, 0] = start
+    for k in range(1, windows):
+        fresh = start_points(info, style, n, rng)
+        path[:, k] = slerp(path[:, k - 1], fresh, step)
+    return path
+
+
+def pattern_noise(
+    rng: np.random.Generator, n: int, windows: int, vocab: int, temperature: float
+) -> np.ndarray:
+    """Gumbel noise ``[n * windows, 32, vocab]``: one draw per pattern, shared by its
+    windows (zeros at temperature 0)."""
+    if temperature <= 0:
+        return np.zeros((n * windows, 32, vocab), np.float32)
+    noise = gumbel_noise(rng, n, 32, vocab)
+    return np.repeat(noise, windows, axis=0)
+
+
+def perturb(
+    mu: np.ndarray, radius: float, info: LatentInfo, rng: np.random.Generator
+) -> np.ndarray:
+    """``mu`` ``[windows, z_dim]`` moved spherically by ``radius`` (0-1) toward one
+    random point of the training region (the same point for every window, so a
+    several-window clip varies as a whole)."""
+    target = start_points(info, ANY, 1, rng)
+    return slerp(mu, np.broadcast_to(target, mu.shape), float(radius))
+
+
+def interpolation_points(za: np.ndarray, zb: np.ndarray, steps: int) -> np.ndarray:
+    """``[steps, windows, z_dim]``: slerp from ``za`` to ``zb`` (both ``[windows,
+    z_dim]``), both ends included."""
+    ts = np.linspace(0.0, 1.0, steps)
+    return np.stack([slerp(za, zb, float(t)) for t in ts]).astype(np.float32)
