@@ -1,10 +1,10 @@
 """``generate.drums`` and ``generate.melody``: new patterns from the latent space.
 
 For ``count`` alternatives of ``bars`` bars: draw a start point per alternative around
-the style (:func:`.latent.start_points`), extend it into a smooth path of 2-bar windows
-(:func:`.latent.latent_path`), add the complexity and syncopation vectors, and decode
-every window of every alternative in **one** decoder call. Melodies are then put in
-the key, scale and range asked for (:mod:`.melody_fit`).
+the style (:func:`.latent.start_points`), add the complexity and syncopation vectors,
+and decode all alternatives in one decoder call; longer patterns continue window by
+window along a smooth latent path (:mod:`.longform`). Melodies are then put in the
+key, scale and range asked for (:mod:`.melody_fit`).
 
 Alternatives are distinct and never empty: an alternative that came out empty or equal
 to an earlier one is drawn again (up to :data:`REDRAWS` rounds; what is still missing
@@ -27,7 +27,7 @@ from lmms_magenta.tonal import pitch_class
 
 from .clips import drum_clip, melody_clip, melody_notes, windows_for
 from .inference import PatternModel
-from .latent import latent_path, pattern_noise, start_points, with_attributes
+from .longform import decode_patterns
 from .melody_fit import fit_melody
 from .output import finish
 from .styles import ANY
@@ -71,13 +71,15 @@ class Generator:
 
     def decode(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Step sequences ``[n, windows, 32]`` of ``n`` new patterns."""
-        info = self.model.latents
-        start = start_points(info, self.style, n, rng)
-        path = latent_path(start, self.windows, info, self.style, rng)
-        z = with_attributes(path, info, self.complexity, self.syncopation)
-        noise = pattern_noise(rng, n, self.windows, self.model.vocab, self.temperature)
-        seqs = self.model.decode(z.reshape(n * self.windows, -1), noise, self.temperature)
-        return seqs.reshape(n, self.windows, -1)
+        return decode_patterns(
+            self.model,
+            n,
+            self.windows,
+            self.style,
+            (self.complexity, self.syncopation),
+            self.temperature,
+            rng,
+        )
 
     def clip(self, seq: np.ndarray, name: str) -> Clip:
         """The clip of one pattern's step sequence ``[windows, 32]``."""

@@ -9,11 +9,9 @@
 * **Complexity and syncopation** add attribute vectors (MusicVAE's method: the mean
   latent point of the busiest quarter of the training patterns minus that of the
   sparsest quarter); one unit of the parameter is one such vector.
-* **Long patterns** are several 2-bar windows from a smooth path: each window's point
-  is a small spherical step (:data:`PATH_STEP`) from the previous one toward a fresh
-  point of the same style, and all windows of one pattern share their sampling noise,
-  so neighbouring windows are close relatives and the pattern evolves instead of
-  jumping at a window's edge.
+* **Long patterns** are several 2-bar windows on a smooth path: each window's point is
+  a small spherical step (:data:`PATH_STEP`) from the previous one toward a fresh point
+  of the same style (:mod:`.longform` picks the step that joins best).
 * **Variations** move the clip's own latent point spherically toward a random point of
   the same region: ``radius`` 0 is the clip, 1 an unrelated pattern.
 * **Interpolation** is spherical between the two clips' points (MusicVAE's slerp).
@@ -31,7 +29,6 @@ __all__ = [
     "PATH_STEP",
     "STYLE_SPREAD",
     "interpolation_points",
-    "latent_path",
     "pattern_noise",
     "perturb",
     "start_points",
@@ -68,25 +65,6 @@ def with_attributes(
         complexity * info.attributes["density"] + syncopation * info.attributes["syncopation"]
     )
     return (np.asarray(z, np.float32) + move.astype(np.float32)).astype(np.float32)
-
-
-def latent_path(
-    start: np.ndarray,
-    windows: int,
-    info: LatentInfo,
-    style: str,
-    rng: np.random.Generator,
-    step: float = PATH_STEP,
-) -> np.ndarray:
-    """Points ``[n, windows, z_dim]``: ``start`` ``[n, z_dim]`` first, then each a
-    spherical ``step`` from the previous toward a fresh point of ``style``."""
-    n = start.shape[0]
-    path = np.empty((n, windows, start.shape[-1]), np.float32)
-    path[:, 0] = start
-    for k in range(1, windows):
-        fresh = start_points(info, style, n, rng)
-        path[:, k] = slerp(path[:, k - 1], fresh, step)
-    return path
 
 
 def pattern_noise(

@@ -97,7 +97,10 @@ def test_lmms_plays_every_part(song: Project, tmp_path: Path) -> None:
     parts = {"Drums": ("Drums", "Drums fill"), "Bass": ("Bass",), "Lead": ("Lead",)}
     for part, names in parts.items():
         for track in song.tracks:
-            if isinstance(track, BeatTrack | InstrumentTrack) and track not in song.beat_instruments:
+            if (
+                isinstance(track, BeatTrack | InstrumentTrack)
+                and track not in song.beat_instruments
+            ):
                 track.muted = track.name not in names
         solo = tmp_path / f"{part}.mmp"
         song.save(solo)

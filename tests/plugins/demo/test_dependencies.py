@@ -39,9 +39,12 @@ def _installed_without(missing: str, folder: Path) -> Path:
     """A folder holding the metadata of the demo and the kernel's other builtin
     distributions as installed here, but not ``missing``'s: an environment where the
     user never installed that package."""
-    for dist in ("lmms-magenta", "lmms-magenta-models", "lmms-magenta-demo", *(
-        f"lmms-magenta-{name}" for name in NEEDED
-    )):
+    for dist in (
+        "lmms-magenta",
+        "lmms-magenta-models",
+        "lmms-magenta-demo",
+        *(f"lmms-magenta-{name}" for name in NEEDED),
+    ):
         if dist == missing:
             continue
         info = importlib.metadata.distribution(dist)

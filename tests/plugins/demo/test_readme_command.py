@@ -143,4 +143,3 @@ def test_the_mix_is_gain_staged_and_lmms_renders_it(run: Run, tmp_path: Path) ->
         samples, rate = sf.read(path, always_2d=True)
         assert len(samples) >= 8 * 4 * 60 / 130 * rate  # 8 bars at any of the tempos
         assert rms_db(samples) > -35, path
-

@@ -17,11 +17,13 @@ from lmms_magenta.lmms import Project
 from lmms_magenta.music import read_midi
 from lmms_magenta.testing import CliRunnerFn
 
+#: the demo with everything it needs, in isolated config/data/cache folders
+pytestmark = pytest.mark.lmms_plugins("demo", "pattern", "groove", "gain", "models", "cpu")
 
-@pytest.fixture(scope="module")
-def kernel() -> Kernel:
-    with Kernel() as started:
-        yield started
+
+@pytest.fixture
+def kernel(lmms_kernel: Kernel) -> Kernel:
+    return lmms_kernel
 
 
 def _song(kernel: Kernel, folder: Path, **params: object) -> DemoResult:

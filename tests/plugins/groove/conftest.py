@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from groove_support import PLUGINS, funk_notes
 
+from lmms_magenta.lmms.render import render_project
 from lmms_magenta.testing import CliResult, CliRunnerFn, write_midi_clip
 
 REPO = Path(__file__).resolve().parents[3]
@@ -56,22 +56,12 @@ def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
         pytest.skip("the lmms program is not installed (apt-get install lmms); CI runs this")
     sf = pytest.importorskip("soundfile", reason="soundfile is needed to read renders")
     workdir = tmp_path_factory.mktemp("lmms-render")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(workdir))
     counter = iter(range(1_000_000))
 
     def _render(project: Path) -> Any:
         out = workdir / f"render{next(counter)}.wav"
-        cmd = [LMMS, "--allowroot", "-c", str(workdir / "lmmsrc.xml"), "render", str(project)]
-        proc = subprocess.run(
-            [*cmd, "-o", str(out), "-f", "wav", "-a"],
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-        if proc.returncode != 0 or not out.exists():
-            raise AssertionError(f"lmms render of {project} failed: {proc.stderr[-2000:]!r}")
+        # the kernel's runner: headless, private LMMS config, retries a crashed render
+        render_project(project, out, float32=True, lmms=LMMS, workdir=workdir)
         data, _ = sf.read(out, dtype="float32", always_2d=True)
         return data
 
