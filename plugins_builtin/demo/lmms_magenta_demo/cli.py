@@ -47,10 +47,9 @@ def _kernel(ctx: click.Context) -> Kernel:
     return kernel
 
 
-def _summary(result: DemoResult, random_seed: bool) -> None:
-    folder = result.folder
+def _summary(result: DemoResult, *, random_seed: bool, seconds: float) -> None:
     echo = click.echo
-    echo(f"\nYour demo song ({result.plan.title}) is in {folder}/")
+    echo(f"\nYour demo song ({result.plan.title}) is in {result.folder}/ ({seconds:.1f} s)")
     echo(f"  {result.project.name:<34} open it in LMMS: lmms {result.project}")
     echo(f"  {' '.join(p.name for p in result.midi.values()):<34} the same parts as MIDI files")
     previews = " ".join(p.name for p in result.previews.values())
@@ -84,5 +83,6 @@ def demo(ctx: click.Context, /, **given: Any) -> None:
     from .progress import ConsoleProgress
 
     params = SONG_PARAMS.validate({k: v for k, v in given.items() if v is not None})
-    result = make_song(_kernel(ctx), params, ConsoleProgress())
-    _summary(result, random_seed=params["seed"] is None)
+    progress = ConsoleProgress()
+    result = make_song(_kernel(ctx), params, progress)
+    _summary(result, random_seed=params["seed"] is None, seconds=progress.seconds)

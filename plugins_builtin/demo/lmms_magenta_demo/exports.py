@@ -40,13 +40,16 @@ def drum_clip(project: Project) -> Clip:
         clip = track_to_clip(project, instrument)
         notes += [replace(n, pitch=canonical_pitch(cls)) for n in clip.notes]
     num, den = project.meter
-    bars = -(-project.length // project.ticks_per_bar)
+    end = max(1, -(-project.length // project.ticks_per_bar)) * project.ticks_per_bar
+    # a hit the groove played late on the last step would ring past the song's end and
+    # the MIDI file would grow a bar: a hit is a short sound, so it ends with the song
+    notes = [replace(n, length=min(n.length, end - n.start)) for n in notes if n.start < end]
     return Clip(
         notes,
         ppq=LMMS_PPQ,
         meter=Meter(num, den),
         tempo=project.tempo,
-        length=max(1, bars) * project.ticks_per_bar,
+        length=end,
         is_drum=True,
         name="Drums",
     )

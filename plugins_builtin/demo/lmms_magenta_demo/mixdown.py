@@ -7,7 +7,7 @@ LMMS runner into a work folder and moved into place, so a failed render never le
 half a file. Its loudness is the gain plugin's ``gain.analyze`` feature on that WAV
 (EBU R128 integrated loudness, loudness range, true peak).
 
-Without LMMS none of this can run; :func:`lmms_program` says why, in words the demo
+Without LMMS none of this can run; :func:`lmms_missing` says why, in words the demo
 prints instead of the step.
 """
 
@@ -24,15 +24,16 @@ from lmms_magenta.lmms.render import LmmsNotFoundError, find_lmms, render_projec
 if TYPE_CHECKING:
     from lmms_magenta.kernel import Kernel
 
-__all__ = ["GainChange", "Loudness", "lmms_program", "loudness", "render_wav", "stage_gain"]
+__all__ = ["GainChange", "Loudness", "lmms_missing", "loudness", "render_wav", "stage_gain"]
 
 
-def lmms_program() -> tuple[str | None, str]:
-    """``(path of LMMS, "")``, or ``(None, why not)`` when it is not installed."""
+def lmms_missing() -> str:
+    """Why LMMS cannot run here ("" when it is installed)."""
     try:
-        return find_lmms(), ""
+        find_lmms()
     except LmmsNotFoundError as err:
-        return None, str(err)
+        return str(err)
+    return ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from lmms_magenta.tonal import pitch_name
 from .assemble import BEAT_TRACKS, CHANNELS, build_project, drum_classes
 from .exports import song_clips, write_midi_files
 from .features import DemoResult
-from .mixdown import GainChange, lmms_program, loudness, render_wav, stage_gain
+from .mixdown import GainChange, Loudness, lmms_missing, loudness, render_wav, stage_gain
 from .parts import BASS_RANGE, MELODY_RANGE, Parts, generate_drums, generate_tunes
 from .plan import plan_song
 from .previews import write_previews
@@ -108,6 +109,70 @@ def _gain_line(changes: list[GainChange], master_db: float) -> str:
     return f"gain.apply (each channel to -18 dBFS RMS): {faders}; master {master_db:+.1f} dB"
 
 
+def _arrange(
+    kernel: Kernel, plan: SongPlan, parts: Parts, song: Path, no_lmms: str, progress: Progress
+) -> list[GainChange]:
+    """Build the project at ``song``, humanize its drums, gain-stage it with LMMS
+    (unless ``no_lmms`` says why not)."""
+    with progress.stage("project", "arranging the LMMS project") as stage:
+        build_project(plan, parts).save(song, backup=False)
+        beats = ", ".join(BEAT_TRACKS)
+        stage.done(f"{beats} (Beat+Bassline), Bass, Lead; {len(CHANNELS)} mixer channels")
+    with progress.stage("groove", "humanizing the drums (groove.humanize)") as stage:
+        changed, hits = _humanize(kernel, plan, parts, song)
+        stage.done(f"groove.humanize ({plan.setting.style}): {changed} of {hits} hits moved")
+    with progress.stage("gain", "gain staging: each channel rendered by LMMS") as stage:
+        if no_lmms:
+            stage.skip(no_lmms)
+            return []
+        gain, master_db = stage_gain(kernel, song)
+        stage.done(_gain_line(gain, master_db))
+    return gain
+
+
+@dataclass(frozen=True)
+class _Written:
+    project: Path
+    tracks: tuple[str, ...]
+    midi: dict[str, Path]
+    previews: dict[str, Path]
+
+
+def _write(song: Path, folder: Path, plan: SongPlan, progress: Progress) -> _Written:
+    """Save the finished project into ``folder``, then its MIDI files and pictures."""
+    with progress.stage("save", "saving the project") as stage:
+        project = Project.load(song)
+        target = folder / PROJECT_FILE
+        project.save(target)
+        tracks = tuple(t.name for t in project.tracks if t.kind != "automation")
+        stage.done(f"{target} ({len(tracks)} tracks, {plan.bars} bars)")
+    with progress.stage("midi", "writing MIDI files") as stage:
+        midi = write_midi_files(project, folder)
+        stage.done(", ".join(p.name for p in midi.values()))
+    with progress.stage("previews", "drawing piano rolls") as stage:
+        previews = write_previews(song_clips(project), folder, plan.title)
+        stage.done(", ".join(p.name for p in previews.values()))
+    return _Written(target, tracks, midi, previews)
+
+
+def _render(
+    kernel: Kernel, project: Path, work: Path, no_lmms: str, progress: Progress
+) -> tuple[Path | None, Loudness | None]:
+    """Render ``demo.wav`` next to the project with LMMS and measure it (unless
+    ``no_lmms`` says why not)."""
+    with progress.stage("render", "rendering demo.wav with LMMS") as stage:
+        if no_lmms:
+            stage.skip(no_lmms)
+            return None, None
+        audio = project.with_name(WAV_FILE)
+        seconds = render_wav(project, audio, work)
+        stage.done(f"{audio} (LMMS took {seconds:.1f} s)")
+    with progress.stage("loudness", "measuring loudness (gain.analyze)") as stage:
+        level = loudness(kernel, audio)
+        stage.done(f"{level} ({level.duration:.1f} s of audio)")
+    return audio, level
+
+
 def make_song(
     kernel: Kernel, params: Mapping[str, Any], progress: Progress | None = None
 ) -> DemoResult:
@@ -118,62 +183,22 @@ def make_song(
         plan = plan_song(pick_seed(params["seed"]), params["bars"])
         stage.done(f"{plan.title}; {plan.bars} bars; seed {plan.seed}")
     parts = _generate(kernel, plan, progress)
-    lmms, why_not = lmms_program() if params["render"] else (None, "render is off (--no-render)")
-    skipped: list[str] = []
-    gain: list[GainChange] = []
+    no_lmms = lmms_missing() if params["render"] else "render is off (--no-render)"
     with tempfile.TemporaryDirectory(prefix="lmms-magenta-demo-") as tmp:
         work = Path(tmp)
-        song = work / PROJECT_FILE
-        with progress.stage("project", "arranging the LMMS project") as stage:
-            build_project(plan, parts).save(song, backup=False)
-            stage.done(
-                f"Beat+Bassline tracks {' and '.join(BEAT_TRACKS)}, TripleOscillator tracks "
-                f"Bass and Lead; mixer channels {', '.join(CHANNELS)}"
-            )
-        with progress.stage("groove", "humanizing the drums (groove.humanize)") as stage:
-            changed, hits = _humanize(kernel, plan, parts, song)
-            stage.done(f"groove.humanize ({plan.setting.style}): {changed} of {hits} hits moved")
-        with progress.stage("gain", "gain staging: each channel rendered by LMMS") as stage:
-            if lmms is None:
-                stage.skip(why_not)
-                skipped.append(f"gain staging: {why_not}")
-            else:
-                gain, master_db = stage_gain(kernel, song)
-                stage.done(_gain_line(gain, master_db))
-        with progress.stage("save", "saving the project") as stage:
-            project = Project.load(song)
-            target = folder / PROJECT_FILE
-            project.save(target)
-            tracks = tuple(t.name for t in project.tracks if t.kind != "automation")
-            stage.done(f"{target} ({len(tracks)} tracks, {plan.bars} bars)")
-        with progress.stage("midi", "writing MIDI files") as stage:
-            midi = write_midi_files(project, folder)
-            stage.done(", ".join(p.name for p in midi.values()))
-        with progress.stage("previews", "drawing piano rolls") as stage:
-            previews = write_previews(song_clips(project), folder, plan.title)
-            stage.done(", ".join(p.name for p in previews.values()))
-        audio = level = None
-        with progress.stage("render", "rendering demo.wav with LMMS") as stage:
-            if lmms is None:
-                stage.skip(why_not)
-                skipped.append(f"render: {why_not}")
-            else:
-                audio = folder / WAV_FILE
-                seconds = render_wav(target, audio, work)
-                stage.done(f"{audio} (LMMS took {seconds:.1f} s)")
-        if audio is not None:
-            with progress.stage("loudness", "measuring loudness (gain.analyze)") as stage:
-                level = loudness(kernel, audio)
-                stage.done(f"{level} ({level.duration:.1f} s of audio)")
+        gain = _arrange(kernel, plan, parts, work / PROJECT_FILE, no_lmms, progress)
+        written = _write(work / PROJECT_FILE, folder, plan, progress)
+        audio, level = _render(kernel, written.project, work, no_lmms, progress)
+    skipped = (f"gain staging: {no_lmms}", f"render: {no_lmms}") if no_lmms else ()
     return DemoResult(
         folder=folder,
-        project=target,
+        project=written.project,
         plan=plan,
-        midi=midi,
-        previews=previews,
-        tracks=tracks,
+        midi=written.midi,
+        previews=written.previews,
+        tracks=written.tracks,
         gain=tuple(gain),
         audio=audio,
         loudness=level,
-        skipped=tuple(skipped),
+        skipped=skipped,
     )

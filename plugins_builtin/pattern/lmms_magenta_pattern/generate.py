@@ -23,7 +23,7 @@ import numpy as np
 from lmms_magenta.errors import ParameterError
 from lmms_magenta.music import Clip, Note
 from lmms_magenta.params import pick_seed, scale_intervals
-from lmms_magenta.tonal import pitch_class
+from lmms_magenta.tonal import pitch_class, pitch_name
 
 from .clips import drum_clip, melody_clip, melody_notes, windows_for
 from .inference import PatternModel
@@ -111,8 +111,10 @@ class Generator:
 def generate(kernel: Kernel, kind: str, params: Mapping[str, Any]) -> PatternResult:
     """Run ``generate.drums`` or ``generate.melody`` with validated ``params``."""
     if kind == "melody" and params["low"] > params["high"]:
+        low, high = params["low"], params["high"]
         raise ParameterError(
-            f"--low {params['low']} is above --high {params['high']}: no note fits the range"
+            f"--low {pitch_name(low)} ({low}) is above --high {pitch_name(high)} ({high}): "
+            "no note fits the range"
         )
     seed = pick_seed(params.get("seed"))
     rng = np.random.default_rng(seed)
@@ -122,6 +124,7 @@ def generate(kernel: Kernel, kind: str, params: Mapping[str, Any]) -> PatternRes
     clips, missing = gen.clips(params["count"], rng, label)
     warnings = (f"only {len(clips)} distinct patterns found at these settings",) if missing else ()
     return finish(
+        kernel,
         kind,
         clips,
         params,

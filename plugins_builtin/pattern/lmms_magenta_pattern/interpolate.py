@@ -64,5 +64,12 @@ def interpolate(kernel: Kernel, params: Mapping[str, Any]) -> PatternResult:
         for i, seq in enumerate(seqs)
     ]
     return finish(
-        model.kind, clips, params, seed=seed, bars=enc_a.bars, stem="step", title=f"{a} to {b}"
+        kernel,
+        model.kind,
+        clips,
+        params,
+        seed=seed,
+        bars=enc_a.bars,
+        stem="step",
+        title=f"{a} to {b}",
     )

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Spread of a style's draws, in units of the spread of all training patterns.
-STYLE_SPREAD = 0.75
+STYLE_SPREAD = 0.5
 #: Spherical step between the latent points of consecutive 2-bar windows.
 PATH_STEP = 0.25
 #: Attribute vectors per unit of complexity / syncopation.

@@ -41,7 +41,7 @@ def join_cost(kind: str, prev: np.ndarray, cand: np.ndarray) -> np.ndarray:
     if kind == "drums":
         last = classes_to_hits(prev[:, 16:])[:, None]  # [n, 1, 16, 9]
         first = classes_to_hits(cand[:, :, :16])  # [n, k, 16, 9]
-        return np.abs(first - last).sum(axis=(2, 3))
+        return np.asarray(np.abs(first - last).sum(axis=(2, 3)))
     last_pitch = np.array([_last_note(row) for row in prev], dtype=np.float64)
     first_pitch = np.array([[_first_note(row) for row in c] for c in cand], dtype=np.float64)
     cost = np.abs(first_pitch - last_pitch[:, None])

@@ -33,6 +33,10 @@ __all__ = ["find_key", "fit_melody", "is_minor_scale", "snap_to_scale"]
 
 _MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 _MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+# the 24 key profiles, rows major C..B then minor C..B, centred and scaled for a
+# correlation by one matrix product
+_KEYS = np.stack([np.roll(p, t) for p in (_MAJOR, _MINOR) for t in range(12)])
+_KEYS = (_KEYS - _KEYS.mean(axis=1, keepdims=True)) / _KEYS.std(axis=1, keepdims=True)
 
 
 def is_minor_scale(intervals: tuple[int, ...]) -> bool:
@@ -47,13 +51,9 @@ def find_key(notes: list[MelodyNote]) -> tuple[int, bool]:
         hist[pitch % 12] += length
     if not hist.any() or np.ptp(hist) == 0:
         return 0, False
-    best = (-2.0, 0, False)
-    for minor, profile in ((False, _MAJOR), (True, _MINOR)):
-        for tonic in range(12):
-            r = float(np.corrcoef(hist, np.roll(profile, tonic))[0, 1])
-            if r > best[0]:
-                best = (r, tonic, minor)
-    return best[1], best[2]
+    scores = _KEYS @ ((hist - hist.mean()) / hist.std())
+    best = int(np.argmax(scores))  # the first of equal scores: major before minor
+    return best % 12, best >= 12
 
 
 def _scale_pcs(key_pc: int, intervals: tuple[int, ...]) -> set[int]:

@@ -2,26 +2,32 @@
 
 Order: MIDI files (``output``), then the LMMS project (``into``), then the preview
 image (``preview``). Nothing is written for a parameter left out, so a caller from
-Python that only wants the clips gets them without touching the disk.
+Python that only wants the clips gets them without touching the disk. Notes for the
+user (too few distinct patterns, instruments added to a kit ...) go into the result's
+``warnings`` and to :meth:`~lmms_magenta.kernel.Kernel.warn`, which the CLI prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lmms_magenta.music import Clip
 
-from .features import PatternResult, SavedPatterns
 from .midi_out import write_clips
 from .preview import write_preview
 from .project_out import write_into_project
+from .result import PatternResult, SavedPatterns
+
+if TYPE_CHECKING:
+    from lmms_magenta.kernel import Kernel
 
 __all__ = ["finish"]
 
 
 def finish(
+    kernel: Kernel,
     kind: str,
     clips: list[Clip],
     params: Mapping[str, Any],
@@ -51,6 +57,8 @@ def finish(
     if preview is not None:
         heading = f"{title or kind} (seed {seed})"
         paths.append(write_preview(clips, preview, title=heading))
+    for note in notes:
+        kernel.warn(note)
     cls = SavedPatterns if paths else PatternResult
     return cls(
         kind=kind,

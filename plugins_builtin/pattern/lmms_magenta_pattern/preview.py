@@ -9,13 +9,13 @@ imported only when a preview is asked for; the image is written atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 
 from lmms_magenta.errors import UserError
 from lmms_magenta.music import Clip, DrumClass, drum_class
+from lmms_magenta.safeio import atomic_write
 from lmms_magenta.tonal import pitch_name
 
 __all__ = ["write_preview"]
@@ -45,14 +45,12 @@ def write_preview(clips: list[Clip], path: Path, title: str = "") -> Path:
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.absolute().parent)
-    os.close(fd)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"cannot write the preview ({err.strerror})", path=path) from None
+        atomic_write(path, buffer.getvalue(), backup=False)
+    except UserError as err:
+        raise UserError(f"cannot write the preview ({err.problem})", path=path) from None
     return path
 
 
@@ -66,7 +64,10 @@ def _draw(ax: Any, clip: Clip, bars: int) -> None:
         pitches = [n.pitch for n in clip.notes] or [60]
         low, high = min(pitches) - 1, max(pitches) + 1
         rows = {p: p - low for p in range(low, high + 1)}
-        labels = [pitch_name(p) if p % 12 == 0 else "" for p in range(low, high + 1)]
+        labels = [pitch_name(p) if p % 12 in (0, 7) else "" for p in range(low, high + 1)]
+        for p in range(low, high + 1):
+            if p % 12 == 0:  # a faint line on every C, as in a piano roll
+                ax.axhline(rows[p], color="#dddddd", linewidth=0.6, zorder=0)
     for n in clip.notes:
         key = drum_class(n.pitch) if clip.is_drum else n.pitch
         if key is None or int(key) not in rows:

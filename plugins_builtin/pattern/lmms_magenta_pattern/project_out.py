@@ -12,7 +12,8 @@ the Beat+Bassline editor** by their names and samples (:mod:`lmms_magenta.lmms.d
 "BD 03" is a kick, "Closed HihHat" a closed hi-hat ...). A class the kit lacks is played
 by a related instrument the kit has (:data:`FALLBACK`: open hi-hat on the closed one,
 a missing tom on another tom, ride and crash on each other); if none fits, an
-AudioFileProcessor with LMMS's stock sample (``Pattern <drum>``) is added. Each beat
+AudioFileProcessor with LMMS's stock sample (``Pattern <drum>``) is added (and found
+by its name on the next run). Each beat
 pattern is ``16 * bars`` steps long; instruments that are no drums (a bass line in
 the editor) are left alone.
 
@@ -66,11 +67,12 @@ def write_into_project(
     name = track or default_name
     done = ProjectWrite()
     bar_ticks = project.ticks_per_bar
+    players = _players(project, clips, done)
     for i, clip in enumerate(clips):
         pos = project.bar_tick(at + i * bars)
         if clip.is_drum:
             beat = _beat_track(project, name if i == 0 else f"{name} {i + 1}")
-            _write_beat(project, beat, clip, bars, done)
+            _write_beat(project, beat, clip, bars, players)
             beat.add_clip(pos, bars * bar_ticks)
             done.tracks.append(beat.name)
         else:
@@ -107,8 +109,22 @@ def _kit(project: Project) -> dict[DrumClass, InstrumentTrack]:
     return kit
 
 
-def _player(project: Project, cls: DrumClass, done: ProjectWrite) -> InstrumentTrack:
-    kit = _kit(project)
+def _players(
+    project: Project, clips: list[Clip], done: ProjectWrite
+) -> dict[DrumClass, InstrumentTrack]:
+    """The instrument that plays each drum class the clips use (adding what is missing
+    before any beat is written, so every beat gets a pattern on every instrument)."""
+    used: set[DrumClass] = set()
+    for clip in clips:
+        if clip.is_drum:
+            used |= {DrumClass(c) for n in clip.notes if (c := drum_class(n.pitch)) is not None}
+    kit = _kit(project)  # the project's own kit: fallbacks go only there
+    return {cls: _player(project, kit, cls, done) for cls in sorted(used)}
+
+
+def _player(
+    project: Project, kit: dict[DrumClass, InstrumentTrack], cls: DrumClass, done: ProjectWrite
+) -> InstrumentTrack:
     if cls in kit:
         return kit[cls]
     for other in FALLBACK[cls]:
@@ -123,24 +139,27 @@ def _player(project: Project, cls: DrumClass, done: ProjectWrite) -> InstrumentT
 
 
 def _write_beat(
-    project: Project, beat: BeatTrack, clip: Clip, bars: int, done: ProjectWrite
+    project: Project,
+    beat: BeatTrack,
+    clip: Clip,
+    bars: int,
+    players: dict[DrumClass, InstrumentTrack],
 ) -> None:
     """Replace the drum patterns of ``beat`` with ``clip``'s hits."""
     step_ticks = clip.ppq // 4
+    instruments = project.beat_instruments
     hits: dict[int, dict[int, int]] = {}  # instrument index -> step -> velocity
-    players: dict[int, InstrumentTrack] = {}
     for note in clip.notes:
         cls = drum_class(note.pitch)
         if cls is None:
             continue
-        inst = _player(project, DrumClass(cls), done)
-        key = project.beat_instruments.index(inst)
-        players[key] = inst
+        key = instruments.index(players[DrumClass(cls)])
         step = note.start // step_ticks
         cell = hits.setdefault(key, {})
         cell[step] = max(cell.get(step, 0), note.velocity)
-    for key, inst in enumerate(project.beat_instruments):
-        if key not in players and instrument_drum_class(inst) is None:
+    playing = {instruments.index(inst) for inst in players.values()}
+    for key, inst in enumerate(instruments):
+        if key not in playing and instrument_drum_class(inst) is None:
             continue  # not a drum: leave it alone
         notes = [
             LmmsNote(step * _STEP, STEP_HIT_LENGTH, inst.base_key, velocity_to_vol(vel))

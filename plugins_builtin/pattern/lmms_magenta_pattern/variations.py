@@ -83,6 +83,7 @@ def variations(kernel: Kernel, params: Mapping[str, Any]) -> PatternResult:
             "raise --radius or --temperature for more",
         )
     return finish(
+        kernel,
         model.kind,
         clips,
         params,

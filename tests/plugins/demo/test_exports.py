@@ -49,3 +49,24 @@ def test_previews_are_one_png_per_part(song: Project, tmp_path: Path) -> None:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_hit_played_late_on_the_last_step_does_not_add_a_bar(
+    song: Project, tmp_path: Path
+) -> None:
+    """The groove may move the song's last hit a few ticks late; the MIDI file still
+    ends with the song (a DAW would otherwise show a ninth, empty bar)."""
+    from lmms_magenta.lmms import LmmsNote
+    from lmms_magenta.music import read_midi
+
+    fill = song.beat_tracks[1]
+    snare = song.beat_instruments[1]
+    pattern = song.beat_pattern(fill, snare)
+    assert pattern is not None
+    late = LmmsNote(31 * 12 + 9, -192, snare.base_key, 100)  # last step, 9 ticks late
+    pattern.set_notes([*pattern.notes, late])
+    written = write_midi_files(song, tmp_path)
+    clip = read_midi(written["drums"]).clips[0]
+    assert clip.bar_count == 8
+    last = clip.notes[-1]  # 48 ppq: 8 bars = 1536 ticks, the last step starts at 1524
+    assert (clip.ppq, last.start, last.end) == (48, 1524 + 9, 1536)

@@ -18,13 +18,9 @@ from lmms_magenta.testing import CliResult, CliRunnerFn, KernelFactory, write_mi
 
 
 @pytest.fixture
-def shipped_models(monkeypatch: pytest.MonkeyPatch) -> Path:
+def shipped_models() -> Path:
     """The plugin's models folder; skips while the models are not shipped yet."""
     from lmms_magenta_pattern import plugin
-
-    dev = os.environ.get("H17_DEV_MODELS")  # TEMPORARY (H17): remove before hand-off
-    if dev:
-        monkeypatch.setattr(plugin, "MODELS_DIR", Path(dev))
 
     if not (plugin.MODELS_DIR / "drums-vae-2bar-decoder" / "model.json").is_file():
         pytest.skip("the pattern models are not in lmms_magenta_pattern/models yet")

@@ -77,7 +77,10 @@ def test_interpolate(
         (("generate", "drums", "--style", "polka"), "invalid value for parameter 'style'"),
         (("generate", "drums", "--count", "17"), "'count': '17' is out of range"),
         (("generate", "drums", "--bars", "0"), "'bars': '0' is out of range"),
-        (("generate", "melody", "--low", "C5", "--high", "C4"), "--low 72 is above --high 60"),
+        (
+            ("generate", "melody", "--low", "C5", "--high", "C4", "--seed", "1"),
+            "--low C5 (72) is above --high C4 (60)",
+        ),
         (("generate", "melody", "--scale", "klingon"), "invalid value for parameter 'scale'"),
         (("generate", "variations", "missing.mid"), "'clip': 'missing.mid' does not exist"),
         (("interpolate", "missing.mid"), "does not exist"),
@@ -97,3 +100,14 @@ def test_a_broken_midi_file_is_one_line(pattern_cli: Cli, tmp_path: Path) -> Non
     bad.write_bytes(b"MThd garbage")
     res = pattern_cli("generate", "variations", bad)
     assert res.exit_code == 2 and "bad.mid" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_kit_decisions_are_reported(pattern_cli: Cli, tmp_path: Path) -> None:
+    from lmms_magenta.lmms import Project
+
+    song = tmp_path / "song.mmp"
+    Project.new().save(song)
+    res = pattern_cli("generate", "drums", "--into", song, "--seed", "3", "--track", "AI")
+    assert res.ok, res
+    assert res.stdout.strip() == str(song)
+    assert "warning: added 'Pattern kick' (drums/bassdrum01.ogg)" in res.stderr

@@ -35,7 +35,7 @@ def training_data(kind: str) -> list[dict[str, str]]:
     return [
         {
             "name": name,
-            "license": "public-domain",
+            "license": "LicenseRef-PublicDomain",
             "url": "https://github.com/cuthbertLab/music21/tree/master/music21/corpus",
             "notes": (note + "; " if note else "")
             + "public-domain music bundled with music21; Essen (non-commercial) not used",
@@ -84,7 +84,7 @@ def _data_section(f: dict[str, Any]) -> str:
             "Transformations*, ICML 2019). 4/4 performances of the train split, quantized to 16th "
             "steps (each note to its nearest step), cut into 2-bar windows every bar; windows "
             "without hits skipped. Validation = the dataset's validation split.\n\n"
-            f"Data stats: `{st}`"
+            f"Data: {_stats(st)}."
         )
     return (
         "Public-domain tunes from the corpus bundled with music21: O'Neill's Music of Ireland "
