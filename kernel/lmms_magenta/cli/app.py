@@ -128,7 +128,25 @@ class LazyGroup(click.Group):
                 command = getattr(importlib.import_module(module), attr)
                 assert isinstance(command, click.Command)
                 return command
-        return _plugin_commands(ctx).get(cmd_name)
+        command = _plugin_commands(ctx).get(cmd_name)
+        if command is None:
+            _explain_unavailable(ctx, cmd_name)
+        return command
+
+
+def _explain_unavailable(ctx: click.Context, cmd_name: str) -> None:
+    """Say why a plugin's command is missing: the plugin of that name is not enabled.
+
+    ``lmms-magenta demo`` with the gain plugin disabled then ends in "plugin 'demo' is
+    disabled (requires 'gain', which is disabled ...)" - the dependency resolution's
+    reason, which names the package to install - rather than "No such command".
+    """
+    info = _state(ctx).kernel().plugins.get(cmd_name)
+    if info is not None and info.state != "enabled":
+        raise UserError(
+            f"command '{cmd_name}' is not available: plugin '{cmd_name}' is {info.state} "
+            f"({info.reason})"
+        )
 
 
 def _importable(target: str) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from lmms_magenta_demo.plan import SETTINGS, plan_song
+from lmms_magenta_demo.plan import SETTINGS, Placement, plan_song
 
 from lmms_magenta.errors import ParameterError
 from lmms_magenta.params import SCALES
 from lmms_magenta.tonal import normalize_tonic
 
 
-def _cover(placements: tuple, bars: int) -> list[int]:
+def _cover(placements: tuple[Placement, ...], bars: int) -> list[int]:
     """How many clips of a part play in each bar (1-based bars -> list index bar - 1)."""
     count = [0] * bars
     for p in placements:
