@@ -49,5 +49,5 @@ class SavedPatterns(PatternResult):
             return os.fspath(self.project)
         midi = [p for p in self.paths if p.suffix.lower() in _MIDI]
         if len(midi) > 1:
-            return os.fspath(midi[0].parent)
+            return os.fspath(midi[0].absolute().parent)
         return os.fspath(midi[0] if midi else self.paths[0])
