@@ -31,9 +31,9 @@ import sys
 from ._version import __version__
 from .config import Config
 from .discovery import Index, discover, search_dirs
-from .errors import PluginError, UserError
+from .errors import PluginError
 from .manifest import BROKEN, DISABLED, ENABLED, PluginInfo
-from .resolve import Resolution, resolve
+from .resolve import Resolution, requirement_closure, resolve
 from .tracing import Tracer
 
 TYPE_CHECKING = False  # avoids importing typing (~4 ms); mypy understands the name
@@ -185,7 +185,7 @@ class Kernel:
         if names is None:
             wanted = needed = set(res.states)
         else:
-            wanted, needed = self._closure(names, res)
+            wanted, needed = requirement_closure(self.index.manifests, names, res)
         problems = self.problems(needed)
         if self.config.strict and problems:
             raise PluginError(_problem_text(problems) + " (strict mode)")
@@ -195,36 +195,6 @@ class Kernel:
         for name in list(res.order):
             if name in wanted and name not in self._loaded and self.has_plugin(name):
                 self._load_one(name)
-
-    def _closure(self, names: Iterable[str], res: Resolution) -> tuple[set[str], set[str]]:
-        """(names + all their requirements, names + hard requirements only)."""
-        manifests = self.index.manifests
-        names = list(names)
-        wanted: set[str] = set()
-        todo = list(names)
-        for name in todo:
-            if name not in manifests:
-                known = ", ".join(sorted(manifests)) or "none installed"
-                raise UserError(f"unknown plugin '{name}' (installed plugins: {known})")
-        while todo:
-            name = todo.pop()
-            if name in wanted:
-                continue
-            wanted.add(name)
-            manifest = manifests[name]
-            todo.extend(p for r in (*manifest.requires, *manifest.optional) for p in r.plugins)
-        for name in names:
-            state = res.states[name]
-            if state.state != ENABLED:
-                raise PluginError(f"plugin '{name}' is {state.state}: {state.reason}")
-        needed: set[str] = set()
-        todo = list(names)
-        while todo:
-            name = todo.pop()
-            if name in manifests and name not in needed:
-                needed.add(name)
-                todo.extend(p for r in manifests[name].requires for p in r.plugins)
-        return {n for n in wanted if n in manifests}, needed
 
     def _extend_sys_path(self) -> None:
         import importlib
@@ -368,39 +338,15 @@ class Kernel:
 
     def features(self) -> dict[str, Feature]:
         """All features of enabled plugins by name (first plugin in load order wins)."""
-        from .features import Feature
+        from .features import collect_features
 
-        found = self.contributions("lmms_magenta_features")
-        for name, item in found:
-            if not isinstance(item, Feature) and self._active(name):
-                what = type(item).__name__
-                self.mark_broken(name, f"lmms_magenta_features returned a {what}, expected Feature")
-        out: dict[str, Feature] = {}
-        owner: dict[str, str] = {}
-        for name, item in found:
-            if not self._active(name):
-                continue
-            if item.name in out:
-                self.warn(
-                    f"feature '{item.name}' of plugin '{name}' is ignored: "
-                    f"plugin '{owner[item.name]}' provides it too"
-                )
-                continue
-            out[item.name] = item
-            owner[item.name] = name
-        return out
+        return collect_features(self)
 
     def feature(self, name: str) -> Feature:
         """The feature called ``name``; UserError listing the known ones otherwise."""
-        features = self.features()
-        if name in features:
-            return features[name]
-        import difflib
+        from .features import find_feature
 
-        close = difflib.get_close_matches(name, features, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        known = ", ".join(sorted(features)) or "none: install a feature plugin"
-        raise UserError(f"unknown feature '{name}'{hint}; known features: {known}")
+        return find_feature(self.features(), name)
 
     def warn(self, message: str) -> None:
         """Record a non-fatal problem (shown by the CLI on stderr), once."""

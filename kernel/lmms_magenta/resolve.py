@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import heapq
 
+from .errors import PluginError, UserError
 from .manifest import BROKEN, DISABLED, ENABLED, KERNEL_DIST
 
 TYPE_CHECKING = False  # avoids importing typing (~4 ms); mypy understands the name
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from .manifest import Manifest, Requirement
 
@@ -293,3 +294,37 @@ def _order(
             if not deps[m] and m in remaining:
                 heapq.heappush(ready, m)
     return order + sorted(cyclic)
+
+
+def requirement_closure(
+    manifests: Mapping[str, Manifest], names: Iterable[str], res: Resolution
+) -> tuple[set[str], set[str]]:
+    """What loading ``names`` takes: (names + all their requirements, names + hard ones).
+
+    Optional requirements are loaded too when installed (they order loading) but only
+    hard ones must be usable. Raises UserError for an unknown name and PluginError
+    for a requested plugin that is not enabled.
+    """
+    names = list(names)
+    for name in names:
+        if name not in manifests:
+            known = ", ".join(sorted(manifests)) or "none installed"
+            raise UserError(f"unknown plugin '{name}' (installed plugins: {known})")
+    for name in names:
+        state = res.states[name]
+        if state.state != ENABLED:
+            raise PluginError(f"plugin '{name}' is {state.state}: {state.reason}")
+
+    def reach(hard_only: bool) -> set[str]:
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in manifests and name not in seen:
+                seen.add(name)
+                manifest = manifests[name]
+                reqs = manifest.requires if hard_only else (*manifest.requires, *manifest.optional)
+                todo.extend(p for r in reqs for p in r.plugins)
+        return seen
+
+    return reach(hard_only=False), reach(hard_only=True)
