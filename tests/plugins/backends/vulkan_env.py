@@ -9,16 +9,12 @@ the backends it names. The tests run for real on Mesa's lavapipe (CI installs
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from realbackends import install_backend
 
 from lmms_magenta.config import Config
 from lmms_magenta.hardware import Backend
@@ -36,29 +32,9 @@ NO_DEVICE = (
 )
 
 
-def _sources_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(SOURCE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def install_vulkan(cache_root: Path) -> Path:
     """The folder holding the installed vulkan distribution (installed once per source)."""
-    target = cache_root / _sources_hash()
-    if not (target / "complete").exists():
-        shutil.rmtree(target, ignore_errors=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "vulkan"
-            ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
-            shutil.copytree(SOURCE, copy, ignore=ignore)
-            cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
-            cmd += ["--no-build-isolation", "--no-index", "--target", str(target), str(copy)]
-            subprocess.run(cmd, check=True, capture_output=True)
-        (target / "complete").write_text("ok\n")
-    return target
+    return install_backend(SOURCE, cache_root)
 
 
 def vulkan_dirs(request: pytest.FixtureRequest, installed: dict[str, Path]) -> dict[str, Path]:
