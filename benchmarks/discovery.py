@@ -28,8 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import kernel_folders_env, machine, once, table
 
 ROOT = Path(__file__).resolve().parents[1]
 N_PLUGINS = 50
@@ -89,12 +90,12 @@ def make_venv(where: Path) -> Path:
     return bindir
 
 
-def timed(cmd: list[str], env: dict[str, str], before: Path | None = None) -> float:
+def run_once(cmd: list[str], env: dict[str, str], before: Path | None = None) -> float:
+    """Seconds of one run of ``cmd``, after deleting ``before`` (a cache) if given."""
     if before is not None:
         shutil.rmtree(before, ignore_errors=True)
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, capture_output=True, check=True)
-    return time.perf_counter() - start
+    seconds, _ = once(lambda: subprocess.run(cmd, env=env, capture_output=True, check=True))
+    return seconds
 
 
 def main() -> int:
@@ -108,8 +109,7 @@ def main() -> int:
         print(f"setting up a venv with the kernel and {N_PLUGINS} plugins in {work} ...")
         bindir = make_venv(work)
         env = {k: v for k, v in os.environ.items() if not k.startswith("LMMS_MAGENTA_")}
-        for name in ("CONFIG", "DATA", "CACHE"):
-            env[f"LMMS_MAGENTA_{name}_DIR"] = str(work / name.lower())
+        env.update(kernel_folders_env(work))
         python, cli = str(bindir / "python"), str(bindir / "lmms-magenta")
         listing = subprocess.run(
             [cli, "plugins", "list"], env=env, capture_output=True, text=True, check=True
@@ -126,19 +126,24 @@ def main() -> int:
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):  # interleaved, so machine noise hits all alike
             for name, (cmd, clear) in commands.items():
-                times[name].append(timed(cmd, env, clear))
+                times[name].append(run_once(cmd, env, clear))
         base = statistics.median(times["python -c pass"])
 
         print()
-        print(f"date: {datetime.date.today().isoformat()}")
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
-        print(f"python: {platform.python_version()}, runs: {args.runs} each (median)")
+        print(f"date: {datetime.date.today().isoformat()}, {platform.platform()}")
+        print(f"machine: {machine()}, runs: {args.runs} each (median)")
         print()
-        print("| command | median ms | min ms | ratio to `python -c pass` |")
-        print("|---|---:|---:|---:|")
-        for name, values in times.items():
-            med = statistics.median(values)
-            print(f"| `{name}` | {med * 1000:.1f} | {min(values) * 1000:.1f} | {med / base:.2f} |")
+        columns = ["command", "median ms:", "min ms:", "ratio to `python -c pass`:"]
+        cells = [
+            (
+                f"`{name}`",
+                f"{statistics.median(values) * 1000:.1f}",
+                f"{min(values) * 1000:.1f}",
+                f"{statistics.median(values) / base:.2f}",
+            )
+            for name, values in times.items()
+        ]
+        print(table(columns, cells))
         ratio = statistics.median(times["lmms-magenta plugins list"]) / base
         print()
         print(f"goal: ratio <= 3 for the warm `plugins list`: {'met' if ratio <= 3 else 'NOT met'}")

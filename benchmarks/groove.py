@@ -25,23 +25,18 @@ row is skipped. The track is a real Groove MIDI Dataset performance quantized to
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import goal_table, isolated_kernel, machine, once, timed
 from lmms_magenta_groove.humanize import humanize_part
 from lmms_magenta_groove.inference import GrooveModel
 from lmms_magenta_groove.midi_io import MidiInput
 
-from lmms_magenta.config import Config
-from lmms_magenta.kernel import Kernel
 from lmms_magenta.music import Clip, Note, write_midi
 from lmms_magenta.music.notes import DRUM_CHANNEL
 
@@ -116,17 +111,6 @@ def torch_reference(onnx: GrooveModel, clip: Clip, wanted: Path | None) -> tuple
     return None
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    """Milliseconds of ``runs`` calls after one warm-up call, and the last result."""
-    out = fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return times, out
-
-
 def main() -> int:
     """Run the benchmark; print a table; 1 if the goal is missed."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -134,12 +118,7 @@ def main() -> int:
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/groove")
     p.add_argument("--checkpoint", type=Path, default=None)
     args = p.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="groove-bench-"))
-    for var, sub in (("CONFIG", "config"), ("DATA", "data"), ("CACHE", "cache")):
-        os.environ[f"LMMS_MAGENTA_{var}_DIR"] = str(work / sub)
-    config = Config.load(enable=("groove", "models", "cpu"), disable=("*",), backend="cpu")
-    kernel = Kernel(config)
-    kernel.startup()
+    kernel, work = isolated_kernel("groove-bench-", ("groove", "models", "cpu"))
     clip = track(args.data)
     src, out = work / "track.mid", work / "humanized.mid"
     write_midi(src, clip, backup=False)
@@ -148,9 +127,7 @@ def main() -> int:
     def run_feature() -> Any:
         return feature(kernel, input=src, output=out, **SETTINGS)
 
-    t0 = time.perf_counter()
-    run_feature()  # first run: opens (verifies, compiles) the model
-    first_ms = (time.perf_counter() - t0) * 1000
+    first, _ = once(run_feature)  # first run: opens (verifies, compiles) the model
     feature_times, result = timed(run_feature, args.runs)
 
     song = MidiInput.open(src).song
@@ -192,18 +169,13 @@ def main() -> int:
         diff = "torch eager reference skipped: no matching checkpoint (pass --checkpoint)"
     kernel.shutdown()
 
-    median = statistics.median(onnx_times)
     print(
-        f"{platform.machine()}, Python {platform.python_version()}, {BARS} bars, "
-        f"{result.notes} notes, first run {first_ms:.0f} ms (opens the model)"
+        f"{machine()}, {BARS} bars, {result.notes} notes, "
+        f"first run {first * 1000:.0f} ms (opens the model)"
     )
-    print("| path | median | min | goal |")
-    print("|---|---:|---:|---:|")
-    for label, times in rows:
-        goal = f"<= {GOAL_MS:.0f} ms" if label == GOAL_ROW else ""
-        print(f"| {label} | **{statistics.median(times):.1f} ms** | {min(times):.1f} ms | {goal} |")
+    print(goal_table(rows, GOAL_ROW, GOAL_MS))
     print(diff)
-    return 0 if median <= GOAL_MS else 1
+    return 0 if statistics.median(onnx_times) * 1000 <= GOAL_MS else 1
 
 
 if __name__ == "__main__":

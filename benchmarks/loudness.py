@@ -24,20 +24,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
-import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import README, machine, table, timed, write_readme_section
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "benchmarks" / "README.md"
 SECTION = "## loudness"
 RATE = 48000
 SECONDS = 180.0
@@ -59,17 +54,6 @@ def music(seconds: float = SECONDS, rate: int = RATE, seed: int = 7) -> np.ndarr
     for h in hits:  # drum-like transients
         x[:, h : h + 100] += 0.5 * np.exp(-np.arange(100) / 20.0) * rng.choice([-1, 1])
     return x / np.abs(x).max() * 0.97
-
-
-def cpu_times(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
-    """(best, median) CPU seconds of ``fn()`` over ``runs`` runs after a warm-up; result."""
-    result = fn()
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        result = fn()
-        times.append(time.process_time() - start)
-    return min(times), statistics.median(times), result
 
 
 def candidates(x: np.ndarray, backend: str | None) -> dict[str, tuple[str, Callable[[], Any]]]:
@@ -133,7 +117,8 @@ def run(runs: int, backend: str | None) -> list[dict[str, Any]]:
     x = music()
     rows = []
     for key, (kind, call) in candidates(x, backend).items():
-        best, median, value = cpu_times(call, runs)
+        times, value = timed(call, runs, clock=time.process_time)
+        best, median = min(times), statistics.median(times)
         rows.append(
             {
                 "tool": key.rsplit("|", 1)[0],
@@ -150,7 +135,6 @@ def run(runs: int, backend: str | None) -> list[dict[str, Any]]:
 
 def report(rows: list[dict[str, Any]], runs: int) -> tuple[str, bool]:
     """The README section, and whether the gates passed."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     ours = {(r["tool"], r["kind"]): r for r in rows}
     cpu_i = ours[("lmms-magenta (cpu kernels)", "integrated")]
     cpu_f = ours[("lmms-magenta (cpu kernels)", "full")]
@@ -167,19 +151,25 @@ def report(rows: list[dict[str, Any]], runs: int) -> tuple[str, bool]:
         f"**Goals: integrated >= {GOAL_INTEGRATED:.0f}x, full >= {GOAL_FULL:.0f}x realtime "
         f"(gates); >= {GOAL_VS_PYLOUDNORM:.0f}x pyloudnorm.**",
         "",
-        f"Run {datetime.date.today()}: {platform.machine()}, {os.cpu_count()} cores shared "
-        f"with other jobs (load average {load:.1f} at start), Python "
-        f"{platform.python_version()}, numpy {np.__version__}.",
+        f"Run {datetime.date.today()} (a machine shared with other jobs): {machine()}, "
+        f"numpy {np.__version__}.",
         "",
-        "| tool | measures | median | best | x realtime | integrated (LUFS) |",
-        "|---|---|---:|---:|---:|---:|",
+        table(
+            ["tool", "measures", "median:", "best:", "x realtime:", "integrated (LUFS):"],
+            [
+                (
+                    r["tool"],
+                    r["kind"],
+                    f"{r['median'] * 1000:.0f} ms",
+                    f"{r['best'] * 1000:.0f} ms",
+                    f"{r['realtime']:.0f}x",
+                    f"{r['value']:.4f}",
+                )
+                for r in rows
+            ],
+        ),
+        "",
     ]
-    for r in rows:
-        lines.append(
-            f"| {r['tool']} | {r['kind']} | {r['median'] * 1000:.0f} ms | "
-            f"{r['best'] * 1000:.0f} ms | {r['realtime']:.0f}x | {r['value']:.4f} |"
-        )
-    lines.append("")
     verdict = "met" if passed else "**missed**"
     lines.append(
         f"Gates {verdict}: integrated {cpu_i['realtime']:.0f}x, full {cpu_f['realtime']:.0f}x."
@@ -209,17 +199,6 @@ def report(rows: list[dict[str, Any]], runs: int) -> tuple[str, bool]:
     return "\n".join(lines) + "\n", passed
 
 
-def write_readme(section: str) -> None:
-    """Replace (or append) the loudness section of benchmarks/README.md."""
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\b.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure")
@@ -230,7 +209,7 @@ def main() -> int:
     section, passed = report(rows, args.runs)
     print(section)
     if not args.no_readme:
-        write_readme(section)
+        write_readme_section(SECTION, section)
         print(f"written to {README}")
     return 0 if passed else 1
 

@@ -23,23 +23,17 @@ skipped and the output says so.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import goal_table, isolated_kernel, machine, once, timed
 from lmms_magenta_pattern.features import DRUM_PARAMS, MELODY_PARAMS
 from lmms_magenta_pattern.generate import Generator
 from lmms_magenta_pattern.inference import PatternModel
-
-from lmms_magenta.config import Config
-from lmms_magenta.kernel import Kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_MS = 30.0
@@ -95,17 +89,6 @@ def torch_reference(onnx: PatternModel, wanted: Path | None) -> tuple[TorchDecod
     return None
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    """Milliseconds of ``runs`` calls after one warm-up call, and the last result."""
-    out = fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return times, out
-
-
 def core(model: PatternModel, defaults: dict[str, Any]) -> Callable[[], Any]:
     """The generator as ``generate.drums --count 8`` runs it, in memory."""
     params = dict(defaults, bars=2, count=COUNT, seed=1)
@@ -125,17 +108,11 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=21)
     p.add_argument("--checkpoint", type=Path, default=None)
     args = p.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="pattern-bench-"))
-    for var, sub in (("CONFIG", "config"), ("DATA", "data"), ("CACHE", "cache")):
-        os.environ[f"LMMS_MAGENTA_{var}_DIR"] = str(work / sub)
-    config = Config.load(enable=("pattern", "models", "cpu"), disable=("*",), backend="cpu")
-    kernel = Kernel(config)
-    kernel.startup()
+    kernel, work = isolated_kernel("pattern-bench-", ("pattern", "models", "cpu"))
     feature = kernel.features()["generate.drums"]
 
-    t0 = time.perf_counter()
-    feature(kernel, count=COUNT, seed=1)  # first run: opens (verifies, loads) the models
-    first_ms = (time.perf_counter() - t0) * 1000
+    # first run: opens (verifies, loads) the models
+    first, _ = once(lambda: feature(kernel, count=COUNT, seed=1))
     drums = PatternModel.from_kernel(kernel, "drums")
     melody = PatternModel.from_kernel(kernel, "melody")
     onnx_times, onnx_clips = timed(core(drums, DRUM_PARAMS.defaults()), args.runs)
@@ -163,18 +140,10 @@ def main() -> int:
         diff = "torch eager reference skipped: no matching checkpoint (pass --checkpoint)"
     kernel.shutdown()
 
-    median = statistics.median(onnx_times)
-    print(
-        f"{platform.machine()}, Python {platform.python_version()}, "
-        f"first feature call {first_ms:.0f} ms (opens the models)"
-    )
-    print("| path | median | min | goal |")
-    print("|---|---:|---:|---:|")
-    for label, times in rows:
-        goal = f"<= {GOAL_MS:.0f} ms" if label == GOAL_ROW else ""
-        print(f"| {label} | **{statistics.median(times):.1f} ms** | {min(times):.1f} ms | {goal} |")
+    print(f"{machine()}, first feature call {first * 1000:.0f} ms (opens the models)")
+    print(goal_table(rows, GOAL_ROW, GOAL_MS))
     print(diff)
-    return 0 if median <= GOAL_MS else 1
+    return 0 if statistics.median(onnx_times) * 1000 <= GOAL_MS else 1
 
 
 if __name__ == "__main__":

@@ -26,33 +26,37 @@ to change.
     similarity = 0.0          # 0 = exact matches only; 0.02 = reuse a result whose
                               # settings differ by at most 2% of each one's range
 
-Environment (overrides the file; flags override both):
+Environment variables override the file (flags override both); they are listed in
+:mod:`.config_env`, which also finds the default directories.
 
-===================================  =========================================
-variable                             setting
-===================================  =========================================
-``LMMS_MAGENTA_CONFIG_DIR``          folder of ``config.toml``
-``LMMS_MAGENTA_DATA_DIR``            folder for models and presets
-``LMMS_MAGENTA_CACHE_DIR``           folder for caches (probe, results)
-``LMMS_MAGENTA_ENABLE`` / ``_DISABLE``  comma lists of plugin names
-``LMMS_MAGENTA_STRICT``              ``strict`` (1/0)
-``LMMS_MAGENTA_TRACE``               ``trace`` (1/0)
-``LMMS_MAGENTA_BACKEND``             ``[hardware] backend``
-``LMMS_MAGENTA_CACHE_MAX_MB``        ``[cache] max_mb`` (a number > 0)
-``LMMS_MAGENTA_CACHE_SIMILARITY``    ``[cache] similarity`` (a number 0..1)
-===================================  =========================================
-
-The file is read and checked by :mod:`.config_file`. This module sits on the start-up
-path of every command (``plugins list`` must stay within ~3x of a bare ``python -c
-pass``), so it imports neither ``dataclasses`` nor ``pathlib`` nor ``platformdirs`` at
-module level; see :func:`user_dirs`.
+The file is read and checked by :mod:`.config_file`, the environment by
+:mod:`.config_env`; this module merges the layers into one :class:`Config`. It sits on
+the start-up path of every command (``plugins list`` must stay within ~3x of a bare
+``python -c pass``), so it imports neither ``dataclasses`` nor ``pathlib`` nor
+``platformdirs`` at module level; see :func:`.config_env.user_dirs`.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
+from .config_env import (
+    APP_NAME,
+    ENV_BACKEND,
+    ENV_CACHE_DIR,
+    ENV_CACHE_MAX_MB,
+    ENV_CACHE_SIMILARITY,
+    ENV_CONFIG_DIR,
+    ENV_DATA_DIR,
+    ENV_DISABLE,
+    ENV_ENABLE,
+    ENV_STRICT,
+    ENV_TRACE,
+    env_bool,
+    env_number,
+    split_names,
+    user_dirs,
+)
 from .config_file import (
     CACHE_MAX_MB_RULE,
     CACHE_SIMILARITY_RULE,
@@ -66,34 +70,41 @@ from .config_file import (
 )
 from .config_file import set_plugin_enabled as set_plugin_enabled  # re-exported
 from .config_file import write_toml as write_toml  # re-exported
-from .errors import UserError
 
 # ``typing`` costs ~4 ms to import; mypy treats any name TYPE_CHECKING as the real one.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
     from typing import Any
 
-APP_NAME = "lmms-magenta"
-CONFIG_FILE_NAME = "config.toml"
+# The environment names and ``user_dirs`` live in .config_env; they are re-exported
+# here because callers (the testing plugin, tests) know them as ``config.ENV_*``.
+__all__ = [
+    "APP_NAME",
+    "CONFIG_FILE_NAME",
+    "ENV_BACKEND",
+    "ENV_CACHE_DIR",
+    "ENV_CACHE_MAX_MB",
+    "ENV_CACHE_SIMILARITY",
+    "ENV_CONFIG_DIR",
+    "ENV_DATA_DIR",
+    "ENV_DISABLE",
+    "ENV_ENABLE",
+    "ENV_STRICT",
+    "ENV_TRACE",
+    "FLAG_SOURCE",
+    "Config",
+    "Layer",
+    "set_plugin_enabled",
+    "user_dirs",
+    "write_toml",
+]
 
-ENV_CONFIG_DIR = "LMMS_MAGENTA_CONFIG_DIR"
-ENV_DATA_DIR = "LMMS_MAGENTA_DATA_DIR"
-ENV_CACHE_DIR = "LMMS_MAGENTA_CACHE_DIR"
-ENV_ENABLE = "LMMS_MAGENTA_ENABLE"
-ENV_DISABLE = "LMMS_MAGENTA_DISABLE"
-ENV_STRICT = "LMMS_MAGENTA_STRICT"
-ENV_TRACE = "LMMS_MAGENTA_TRACE"
-ENV_BACKEND = "LMMS_MAGENTA_BACKEND"
-ENV_CACHE_MAX_MB = "LMMS_MAGENTA_CACHE_MAX_MB"
-ENV_CACHE_SIMILARITY = "LMMS_MAGENTA_CACHE_SIMILARITY"
+CONFIG_FILE_NAME = "config.toml"
 
 #: Where a flag-level disable comes from (shown in reasons: "disabled by --disable").
 FLAG_SOURCE = "--disable"
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
 
 
 class Layer:
@@ -296,8 +307,8 @@ class Config:
         file = parse_file(read_toml(path), path)
 
         layers = [Layer(path, file.enabled, file.disabled)]
-        env_enable = _split(env.get(ENV_ENABLE, ""))
-        env_disable = _split(env.get(ENV_DISABLE, ""))
+        env_enable = split_names(env.get(ENV_ENABLE, ""))
+        env_disable = split_names(env.get(ENV_DISABLE, ""))
         if env_enable or env_disable:
             layers.append(Layer(ENV_DISABLE, env_enable, env_disable))
         config = cls(
@@ -305,16 +316,16 @@ class Config:
             data_dir=data_dir,
             cache_dir=cache_dir,
             layers=layers,
-            strict=_env_bool(env, ENV_STRICT, file.strict),
-            trace=_env_bool(env, ENV_TRACE, file.trace),
+            strict=env_bool(env, ENV_STRICT, file.strict),
+            trace=env_bool(env, ENV_TRACE, file.trace),
             backend=check_backend(env[ENV_BACKEND], ENV_BACKEND)
             if env.get(ENV_BACKEND)
             else file.backend,
             settings=file.plugins,
-            cache_max_mb=_env_number(
+            cache_max_mb=env_number(
                 env, ENV_CACHE_MAX_MB, file.cache_max_mb, cache_max_mb, CACHE_MAX_MB_RULE
             ),
-            cache_similarity=_env_number(
+            cache_similarity=env_number(
                 env,
                 ENV_CACHE_SIMILARITY,
                 file.cache_similarity,
@@ -325,79 +336,3 @@ class Config:
         return config.with_overrides(
             enable=enable, disable=disable, strict=strict, trace=trace, backend=backend
         )
-
-
-def user_dirs(environ: Mapping[str, str] | None = None) -> tuple[str, str, str]:
-    """(config, data, cache) directories, honouring the ``LMMS_MAGENTA_*_DIR`` overrides.
-
-    On Linux the XDG rule is applied here directly (``$XDG_CONFIG_HOME`` if it is an
-    absolute path, else ``~/.config``; likewise data and cache), which is what
-    platformdirs does there; importing platformdirs costs ~10 ms, a third of the
-    ``plugins list`` budget. Other platforms ask platformdirs.
-    tests/kernel/test_config.py checks that both agree.
-    """
-    env = os.environ if environ is None else environ
-    wanted = [env.get(ENV_CONFIG_DIR), env.get(ENV_DATA_DIR), env.get(ENV_CACHE_DIR)]
-    if all(wanted):
-        return wanted[0] or "", wanted[1] or "", wanted[2] or ""
-    defaults = _platform_dirs(env)
-    config_dir, data_dir, cache_dir = (w or d for w, d in zip(wanted, defaults, strict=True))
-    return config_dir, data_dir, cache_dir
-
-
-def _platform_dirs(env: Mapping[str, str]) -> tuple[str, str, str]:
-    if sys.platform.startswith("linux") and not (
-        hasattr(sys, "getandroidapilevel") or env.get("ANDROID_ROOT") == "/system"
-    ):
-        home = os.path.expanduser("~")
-
-        def xdg(var: str, default: str) -> str:
-            value = env.get(var, "")
-            base = value if os.path.isabs(value) else os.path.join(home, default)
-            return os.path.join(base, APP_NAME)
-
-        return (
-            xdg("XDG_CONFIG_HOME", ".config"),
-            xdg("XDG_DATA_HOME", os.path.join(".local", "share")),
-            xdg("XDG_CACHE_HOME", ".cache"),
-        )
-    import platformdirs
-
-    return (
-        platformdirs.user_config_dir(APP_NAME, appauthor=False),
-        platformdirs.user_data_dir(APP_NAME, appauthor=False),
-        platformdirs.user_cache_dir(APP_NAME, appauthor=False),
-    )
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _env_bool(env: Mapping[str, str], var: str, default: bool) -> bool:
-    raw = env.get(var)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise UserError(f"{var}={raw!r} is not a boolean (use 1 or 0)")
-
-
-def _env_number(
-    env: Mapping[str, str],
-    var: str,
-    default: float,
-    check: Callable[[object], float | None],
-    rule: str,
-) -> float:
-    """The number in ``var`` if it is set (and not blank), checked by ``check``."""
-    raw = env.get(var, "")
-    if not raw.strip():
-        return default
-    number = check(raw)
-    if number is None:
-        raise UserError(f"{var}={raw!r} is not {rule}")
-    return number

@@ -30,11 +30,10 @@ if TYPE_CHECKING:
     from .repository import Catalogue, ModelRepository, ResolvedModel, parse_spec
     from .sessions import LazySession, LoadedModel
     from .sources import FolderSource, IndexSource, ModelEntry, ModelSource
-    from .tasks import BUILTIN_TASKS, Contract, TaskRegistry, TensorSpec
+    from .tasks import Contract, TaskRegistry, TensorSpec
 
 # a literal list, so that type checkers see these names as the package's exports
 __all__ = [
-    "BUILTIN_TASKS",
     "Catalogue",
     "Contract",
     "FileEntry",
@@ -65,7 +64,7 @@ _EXPORTS = {
     **dict.fromkeys(("Catalogue", "ModelRepository", "ResolvedModel", "parse_spec"), "repository"),
     **dict.fromkeys(("LazySession", "LoadedModel"), "sessions"),
     **dict.fromkeys(("FolderSource", "IndexSource", "ModelEntry", "ModelSource"), "sources"),
-    **dict.fromkeys(("BUILTIN_TASKS", "Contract", "TaskRegistry", "TensorSpec"), "tasks"),
+    **dict.fromkeys(("Contract", "TaskRegistry", "TensorSpec"), "tasks"),
 }
 
 

@@ -146,7 +146,7 @@ class ModelRepository:
 
     @property
     def tasks(self) -> TaskRegistry:
-        """Known tasks: built-in ones and those shipped in plugin manifests."""
+        """Known tasks: the contracts feature plugins ship inline in their manifests."""
         self.catalogue()
         assert self._tasks is not None
         return self._tasks

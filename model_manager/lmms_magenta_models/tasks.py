@@ -2,9 +2,10 @@
 
 A contract is generic data, ``input/output name -> (dtype, shape)``, where a dimension
 is either a fixed int or a symbol (any size; one symbol means one size within a call).
-The built-in tasks below are the ones this project's features use; a feature plugin
-may ship the contract of its own task inside its model manifest, which then replaces
-the built-in one (:class:`TaskRegistry`). Format: docs/models.md, section 2.
+The model repository knows no task of its own: each feature plugin ships the contract
+of its task inline in its model manifests and the repository registers it
+(:class:`TaskRegistry`), so the contract lives next to the code and the model that
+must fit it. Format: docs/models.md, section 2.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 from lmms_magenta.errors import ModelError
 
 __all__ = [
-    "BUILTIN_TASKS",
     "DTYPES",
     "Contract",
     "TaskRegistry",
@@ -111,65 +111,28 @@ def parse_contract(data: Any, where: str, problems: list[str]) -> Contract | Non
     return Contract(parts["inputs"], parts["outputs"])
 
 
-def _c(
-    inputs: dict[str, tuple[str, list[Dim]]], outputs: dict[str, tuple[str, list[Dim]]]
-) -> Contract:
-    return Contract(
-        {k: TensorSpec(d, tuple(s)) for k, (d, s) in inputs.items()},
-        {k: TensorSpec(d, tuple(s)) for k, (d, s) in outputs.items()},
-    )
-
-
-_F, _I = "float32", "int64"
-_GRID: list[Dim] = ["batch", 32, 9]  # 2 bars of 16th-note steps x 9 drum classes
-
-#: Tasks the project's features rely on (docs/models.md, section 2).
-BUILTIN_TASKS: dict[str, Contract] = {
-    "groove-vae-2bar": _c(
-        {
-            "hits": (_F, _GRID),
-            "tap": (_F, ["batch", 32, 3]),
-            "keep_hits": (_F, ["batch", 1]),
-            "style": (_I, ["batch"]),
-            "z_noise": (_F, ["batch", "z_dim"]),
-            "hit_noise": (_F, _GRID),
-        },
-        {
-            "out_hits": (_F, _GRID),
-            "velocities": (_F, _GRID),
-            "offsets": (_F, _GRID),
-            "z": (_F, ["batch", "z_dim"]),
-        },
-    ),
-    "drums-vae-2bar-encoder": _c(
-        {"hits": (_F, _GRID)},
-        {"mu": (_F, ["batch", "z_dim"]), "logvar": (_F, ["batch", "z_dim"])},
-    ),
-    "drums-vae-2bar-decoder": _c({"z": (_F, ["batch", "z_dim"])}, {"hit_logits": (_F, _GRID)}),
-    "melody-vae-2bar-encoder": _c(
-        {"tokens": (_I, ["batch", 32])},
-        {"mu": (_F, ["batch", "z_dim"]), "logvar": (_F, ["batch", "z_dim"])},
-    ),
-    "melody-vae-2bar-decoder": _c(
-        {"z": (_F, ["batch", "z_dim"])}, {"logits": (_F, ["batch", 32, 130])}
-    ),
-}
-
-
 class TaskRegistry:
-    """Known task contracts: the built-in ones, replaced by those feature plugins ship."""
+    """Task contracts registered by the feature plugins that ship models for them.
 
-    def __init__(self, builtin: Mapping[str, Contract] = BUILTIN_TASKS) -> None:
-        self._contracts: dict[str, Contract] = dict(builtin)
-        self._owners: dict[str, str] = {name: "built-in" for name in builtin}
+    There is no built-in table: a task belongs to the feature whose code feeds the
+    model and reads it back, so only that feature can say what the contract is. A
+    feature ships the contract inline in its shipped manifests, and the repository
+    registers it here (:meth:`ModelRepository.catalogue`). A table kept in this
+    package would be a second copy that drifts from the feature's real model; when
+    the feature is not installed, nothing consumes a model of its task anyway.
+    """
+
+    def __init__(self) -> None:
+        self._contracts: dict[str, Contract] = {}
+        self._owners: dict[str, str] = {}
 
     def register(self, task: str, contract: Contract, owner: str) -> str | None:
         """Register ``task``; returns a warning when another plugin already defined it.
 
-        A plugin's contract replaces a built-in one; between two plugins the first wins.
+        The first plugin wins; a second plugin shipping the same contract is no conflict.
         """
         previous = self._owners.get(task)
-        if previous is None or previous == "built-in":
+        if previous is None:
             self._contracts[task], self._owners[task] = contract, owner
             return None
         if self._contracts[task] == contract:
@@ -177,12 +140,15 @@ class TaskRegistry:
         return f"task '{task}' of {owner} is ignored: {previous} defines it differently"
 
     def get(self, task: str) -> Contract | None:
+        """The registered contract of ``task``, or None."""
         return self._contracts.get(task)
 
     def owner(self, task: str) -> str | None:
+        """Who registered ``task`` (e.g. ``plugin 'groove'``), or None."""
         return self._owners.get(task)
 
     def names(self) -> list[str]:
+        """Registered task names, sorted."""
         return sorted(self._contracts)
 
     def require(
@@ -192,8 +158,9 @@ class TaskRegistry:
         contract = self._contracts.get(task) or inline
         if contract is None:
             raise ModelError(
-                f"unknown task '{task}' (known tasks: {', '.join(self.names())}; "
-                "a manifest may define its own with 'contract')",
+                f"unknown task '{task}' (known tasks: {', '.join(self.names()) or 'none'}; "
+                "a task is defined by the installed feature plugin that ships its models, "
+                "or by a manifest's own 'contract')",
                 path=path,
             )
         return contract

@@ -26,20 +26,25 @@ from lmms_magenta.kernel import Kernel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "backends"
 BACKENDS = ("cpu", "fastgpu", "npu", "brokenprobe", "oddballs")
+#: the library the fixture backends share (not a plugin): installed beside each of them
+KIT = "kit"
 PROBE_LOG_ENV = "LMMS_MAGENTA_FIXTURE_PROBE_LOG"
 
 MakeKernel = Callable[..., Kernel]
 
 
-def pip_install(source: Path, target: Path) -> Path:
-    """Install one source tree into ``target``, building from a copy (setuptools
-    writes build/ and *.egg-info next to the sources)."""
+def pip_install(source: Path, target: Path, *, with_kit: bool = False) -> Path:
+    """Install one source tree (and the shared fixture kit, with ``with_kit``) into
+    ``target``, building from copies (setuptools writes build/ and *.egg-info next to
+    the sources)."""
+    sources = [FIXTURES / KIT, source] if with_kit else [source]
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / source.name
-        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        copies = [Path(tmp) / src.name for src in sources]
+        for src, copy in zip(sources, copies, strict=True):
+            shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__"))
         cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
-        cmd += ["--no-build-isolation", "--no-index", "--target", str(target), str(copy)]
-        subprocess.run(cmd, check=True, capture_output=True)
+        cmd += ["--no-build-isolation", "--no-index", "--target", str(target)]
+        subprocess.run([*cmd, *map(str, copies)], check=True, capture_output=True)
     return target
 
 
@@ -70,7 +75,7 @@ def installed_backends(
     if not (root / "complete").exists():
         shutil.rmtree(root, ignore_errors=True)
         for name in BACKENDS:
-            pip_install(FIXTURES / name, root / name)
+            pip_install(FIXTURES / name, root / name, with_kit=True)
         (root / "complete").write_text("ok\n")
     return {name: root / name for name in BACKENDS}
 

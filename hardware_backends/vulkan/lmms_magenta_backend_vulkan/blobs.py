@@ -31,7 +31,8 @@ class BlobSpec:
     (``None`` when the tensor has none); ``sample_shape`` the shape with batch size 1
     that the converted model computes; ``ncnn_batch_index`` the axis pnnx drops when it
     hands the array to ncnn (:data:`NO_BATCH_INDEX` for none), as in the script pnnx
-    itself writes to run the model.
+    itself writes to run the model; ``cast_from_float`` marks an integer output whose
+    final ``Cast`` from float was left to the session (:mod:`.rewrite`).
     """
 
     name: str
@@ -41,6 +42,7 @@ class BlobSpec:
     batch_axis: int | None
     sample_shape: tuple[int, ...]
     ncnn_batch_index: int = NO_BATCH_INDEX
+    cast_from_float: bool = False
 
     @property
     def ncnn_dtype(self) -> str:
@@ -56,6 +58,7 @@ class BlobSpec:
             "batch_axis": self.batch_axis,
             "sample_shape": list(self.sample_shape),
             "ncnn_batch_index": self.ncnn_batch_index,
+            "cast_from_float": self.cast_from_float,
         }
 
     @classmethod
@@ -70,6 +73,7 @@ class BlobSpec:
             batch_axis=None if axis is None else int(axis),
             sample_shape=tuple(int(d) for d in data["sample_shape"]),
             ncnn_batch_index=int(data.get("ncnn_batch_index", NO_BATCH_INDEX)),
+            cast_from_float=bool(data.get("cast_from_float", False)),
         )
         if len(spec.sample_shape) != len(spec.shape):
             raise ValueError(f"tensor {spec.name!r}: sample shape and shape differ in rank")

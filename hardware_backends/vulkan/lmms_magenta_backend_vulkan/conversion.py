@@ -25,9 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .derived import Artifact, DerivedStore, sha256_file
+from .derived import FILES, Artifact, DerivedStore, sha256_file
 from .tools import tool_versions
-from .worker import FILES
 
 __all__ = ["ConversionError", "Converter", "verified_bytes"]
 

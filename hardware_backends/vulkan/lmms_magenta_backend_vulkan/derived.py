@@ -18,7 +18,8 @@ drifts from the ONNX model, and the sha256 and size of every produced file. A fi
 hashed when it is loaded - the very bytes handed to ncnn - and a mismatch refuses it
 (:class:`TamperedArtifact`). A conversion that failed is recorded in
 ``<precision>.failed.json`` with the tool versions, so a model pnnx cannot convert is
-not re-tried on every use - only after pnnx or ncnn changed.
+not re-tried on every use - only after pnnx or ncnn changed. Both records carry
+:data:`FORMAT`; one of another format (an older converter) is not reused.
 
 A new artifact is assembled in a ``.tmp-*`` folder beside its final place and renamed
 into place in one step, so a folder is either complete or absent, and two processes
@@ -42,8 +43,11 @@ from typing import Any
 from .blobs import BlobSpec
 
 __all__ = [
+    "FILES",
     "FORMAT",
+    "PARAM",
     "RECORD",
+    "WEIGHTS",
     "Artifact",
     "DerivedStore",
     "TamperedArtifact",
@@ -53,8 +57,13 @@ __all__ = [
 
 logger = logging.getLogger("lmms_magenta.backend.vulkan")
 
-FORMAT = 1
+#: version of the record and of what a conversion produces; an artifact or failure record
+#: of another format is not reused (2: integer outputs cast by the session, drift exact)
+FORMAT = 2
 RECORD = "derived.json"
+#: the files of an ncnn artifact: the graph and the weights
+PARAM, WEIGHTS = "model.ncnn.param", "model.ncnn.bin"
+FILES = (PARAM, WEIGHTS)
 #: a staging folder older than this belongs to a process that died mid-conversion
 STALE_AFTER_S = 3600.0
 
@@ -165,6 +174,8 @@ class DerivedStore:
             return None
         if not isinstance(data, dict) or data.get("tools") != dict(tools):
             return None  # other tool versions may do better: try again
+        if data.get("format") != FORMAT:
+            return None  # recorded by an older converter, which may have done less
         reason = data.get("reason")
         return str(reason) if reason else None
 

@@ -40,6 +40,7 @@ __all__ = [
     "VulkanDeviceInfo",
     "gpu_count",
     "list_devices",
+    "stderr_to",
 ]
 
 logger = logging.getLogger("lmms_magenta.backend.vulkan")
@@ -58,7 +59,7 @@ _instance_log: list[str] | None = None
 
 
 @contextlib.contextmanager
-def _stderr_to(lines: list[str]) -> Iterator[None]:
+def stderr_to(lines: list[str]) -> Iterator[None]:
     """Collect what native code writes to file descriptor 2 into ``lines``."""
     try:
         sys.stderr.flush()
@@ -89,7 +90,7 @@ def gpu_count() -> tuple[int, list[str]]:
     with _instance_lock:
         if _instance_log is None:
             lines: list[str] = []
-            with _stderr_to(lines):
+            with stderr_to(lines):
                 ncnn.get_gpu_count()
             for line in lines:
                 logger.debug("ncnn: %s", line)

@@ -10,7 +10,8 @@
   :func:`layer_types` the layer types of the ncnn graph (pnnx leaves an operator it
   cannot map as a ``torch.*``/``Tensor.*`` layer that ncnn cannot create).
 - :func:`blob_specs` joins them into :class:`~lmms_magenta_backend_vulkan.blobs.BlobSpec`
-  objects, checking that pnnx kept the graph's tensors in order and in shape.
+  objects, checking that pnnx kept the graph's tensors in order and in shape, and
+  :func:`check_blobs` that the ncnn graph has every blob they name.
 
 These parsers read pnnx's text formats (stable since 2022); a format they do not
 recognise makes the conversion fail with a reason, never a wrong mapping.
@@ -29,6 +30,7 @@ __all__ = [
     "OnnxTensor",
     "Unconvertible",
     "blob_specs",
+    "check_blobs",
     "inputshape_arg",
     "layer_types",
     "parse_batch_indices",
@@ -36,7 +38,8 @@ __all__ = [
     "read_onnx_io",
 ]
 
-#: ONNX input dtypes this backend can feed ncnn, and pnnx's name for each
+#: ONNX dtypes this backend can feed ncnn (inputs) or give back (outputs: ncnn computes
+#: floats, the session casts them back, see session.as_onnx_dtype), and pnnx's name for each
 PNNX_TYPES = {"float32": "f32", "float16": "f16", "float64": "f64", "int64": "i64", "int32": "i32"}
 _SHAPE_LINE = re.compile(r"^pnnx\.(Input|Output)\s+(\S+)\s.*#\S+=\(([\d,\s]*)\)(\w+)\s*$")
 _INPUT_INDEX = re.compile(r'ex\.input\("(\w+)",.*?batch_index=(\d+)')
@@ -97,8 +100,8 @@ def read_onnx_io(path: Path) -> tuple[list[OnnxTensor], list[OnnxTensor]]:
         if tensor.dtype not in PNNX_TYPES:
             raise Unconvertible(f"input {tensor.name!r} is {tensor.dtype}; ncnn takes only numbers")
     for tensor in outputs:
-        if not tensor.dtype.startswith("float"):
-            raise Unconvertible(f"output {tensor.name!r} is {tensor.dtype}; ncnn returns floats")
+        if tensor.dtype not in PNNX_TYPES:
+            raise Unconvertible(f"output {tensor.name!r} is {tensor.dtype}; ncnn returns numbers")
     if not inputs or not outputs:
         raise Unconvertible("the model has no inputs or no outputs")
     return inputs, outputs
@@ -133,6 +136,28 @@ def layer_types(param: str) -> list[str]:
     """The layer type of every layer in an ncnn ``.param`` text (after its 2 header lines)."""
     lines = [line.split() for line in param.splitlines()[2:]]
     return [fields[0] for fields in lines if fields]
+
+
+def check_blobs(param: str, inputs: Sequence[BlobSpec], outputs: Sequence[BlobSpec]) -> None:
+    """Unconvertible unless each input is an ``Input`` layer's blob and each output is made.
+
+    ncnn crashes (it does not fail) when asked for a blob its graph does not have; pnnx
+    folds a graph whose output is its input into one renamed ``Input`` blob.
+    """
+    fed: set[str] = set()
+    made: set[str] = set()
+    for fields in (line.split() for line in param.splitlines()[2:]):
+        if len(fields) < 4:
+            continue
+        bottoms, tops = int(fields[2]), int(fields[3])
+        blobs = fields[4 + bottoms : 4 + bottoms + tops]
+        (fed if fields[0] == "Input" else made).update(blobs)
+    for spec in inputs:
+        if spec.blob not in fed:
+            raise Unconvertible(f"pnnx's graph has no input blob {spec.blob} for {spec.name!r}")
+    for spec in outputs:
+        if spec.blob not in made:
+            raise Unconvertible(f"pnnx's graph computes no blob {spec.blob} for {spec.name!r}")
 
 
 def blob_specs(

@@ -10,6 +10,9 @@ so :meth:`NcnnSession.run` slices each input along its batch axis, runs the samp
 one after another and concatenates the outputs along theirs. The common real-time
 case, batch size 1, is one extractor run.
 
+**Integers.** ncnn computes in floats; integer outputs are turned back into the
+model's dtype as ONNX ``Cast`` would (:func:`as_onnx_dtype`).
+
 **Bytes.** The session is built from the ``.param`` and ``.bin`` *bytes* the caller
 verified (sha256) and keeps them alive as long as the net (ncnn may reference the
 weights in place), so what runs is exactly what was checked.
@@ -28,7 +31,7 @@ from lmms_magenta.hardware import TensorInfo
 from .blobs import BlobSpec
 from .tools import load_ncnn
 
-__all__ = ["PRECISIONS", "NcnnSession", "configure"]
+__all__ = ["PRECISIONS", "NcnnLoadError", "NcnnSession", "as_onnx_dtype", "configure"]
 
 PRECISIONS = ("fp32", "fp16")
 
@@ -45,6 +48,24 @@ def configure(net: Any, precision: str, vulkan_device: int | None, threads: int)
     opt.use_vulkan_compute = vulkan_device is not None
     if vulkan_device is not None:
         net.set_vulkan_device(vulkan_device)
+
+
+class NcnnLoadError(RuntimeError):
+    """ncnn refused the converted graph or weights (ncnn says why on stderr)."""
+
+
+def as_onnx_dtype(value: np.ndarray[Any, Any], spec: BlobSpec) -> np.ndarray[Any, Any]:
+    """ncnn's float32 result for output ``spec``, in the ONNX model's dtype.
+
+    ncnn computes every tensor as floats. An integer output whose final ONNX ``Cast``
+    was left to the session (:mod:`.rewrite`) gets that Cast's semantics: truncation
+    toward zero. Any other integer output (an index ncnn computed itself) arrives as a
+    float holding the integer exactly (below 2**24) and is rounded to it.
+    """
+    if not spec.dtype.startswith(("int", "uint")):
+        return value.astype(spec.dtype, copy=False)
+    whole: np.ndarray[Any, Any] = np.trunc(value) if spec.cast_from_float else np.rint(value)
+    return whole.astype(spec.dtype)
 
 
 def _sample(array: np.ndarray[Any, Any], axis: int | None, index: int) -> np.ndarray[Any, Any]:
@@ -81,10 +102,11 @@ class NcnnSession:
         self._ncnn = ncnn
         net = ncnn.Net()
         configure(net, precision, vulkan_device, threads)
+        of = f" of {path}" if path else ""
         if net.load_param_mem(param.decode("utf-8")) != 0:
-            raise RuntimeError(f"ncnn cannot load the converted graph of {path}")
+            raise NcnnLoadError(f"ncnn cannot load the converted graph{of}")
         if net.load_model_mem(weights) not in (None, 0):
-            raise RuntimeError(f"ncnn cannot load the converted weights of {path}")
+            raise NcnnLoadError(f"ncnn cannot load the converted weights{of}")
         self._weights = weights  # ncnn may point into these bytes: keep them alive
         self._net: Any = net
         self._lock = threading.Lock()
@@ -155,7 +177,7 @@ class NcnnSession:
                 raise ValueError(f"output {spec.name!r} has no batch axis; run one sample a call")
             else:
                 value = np.concatenate(parts, axis=spec.batch_axis)
-            out[spec.name] = value.astype(spec.dtype, copy=False)
+            out[spec.name] = as_onnx_dtype(value, spec)
         return out
 
     def close(self) -> None:

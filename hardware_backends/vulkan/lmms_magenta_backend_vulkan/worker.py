@@ -8,10 +8,11 @@ with a timeout in its own process group, so a pnnx that hangs or crashes - it
 segfaults on some operators it does not know - or an ncnn that crashes on the result
 never takes the user's program with it.
 
-Steps: read the graph's tensors (:mod:`.graph`); run pnnx for batch size 1 with
-``fp16=0`` for fp32 (pnnx writes fp16 weights by default) or ``fp16=1``; refuse
-layers ncnn cannot create; map the tensors; load the result in ncnn and compare it
-with ONNX Runtime (:mod:`.drift`).
+Steps: read the graph's tensors (:mod:`.graph`); take the final float-to-integer
+``Cast`` off integer outputs in a working copy (:mod:`.rewrite`); run pnnx on it for
+batch size 1 with ``fp16=0`` for fp32 (pnnx writes fp16 weights by default) or
+``fp16=1``; refuse layers ncnn cannot create; map the tensors; load the result in ncnn
+(its CPU path and every Vulkan device) and compare it with ONNX Runtime (:mod:`.drift`).
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import drift, graph
+from . import drift, graph, rewrite
+from .derived import FILES, PARAM, WEIGHTS
+from .devices import gpu_count
 from .tools import load_ncnn, pnnx_executable, tool_versions
 
-__all__ = ["FILES", "convert", "main"]
+__all__ = ["FILES", "convert", "main", "missing_layers"]
 
-PARAM, WEIGHTS = "model.ncnn.param", "model.ncnn.bin"
-FILES = (PARAM, WEIGHTS)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _TELLING = re.compile(r"unexpected op_type|not supported|unsupported|error|failed", re.I)
 
@@ -78,6 +80,16 @@ def _run_pnnx(source: Path, work: Path, inputs: list[graph.OnnxTensor], fp16: bo
     return ["pnnx", source.name, *args[:3]]
 
 
+def missing_layers(ncnn: Any, types: list[str]) -> list[str]:
+    """The layer types this ncnn build cannot create, sorted.
+
+    ``create_layer``, not ``layer_to_index``: a build may list a layer it was compiled
+    without (the PyPI ncnn knows the index of ``ArgMax`` but cannot create one), and
+    such a graph would only fail later, when ncnn loads it.
+    """
+    return sorted({t for t in types if ncnn.create_layer(t) is None})
+
+
 def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
     """Convert ``source`` into ``out``; the artifact record without file hashes."""
     ncnn = load_ncnn()
@@ -91,6 +103,7 @@ def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
         # copy in the work folder so the source folder (often a plugin package) stays as it is
         local = work / source.name
         shutil.copyfile(source, local)
+        casts = set(rewrite.strip_output_casts(local))
         command = _run_pnnx(local, work, onnx_in, fp16=precision == "fp16")
         shapes_in, shapes_out = graph.parse_pnnx_shapes((work / "model.pnnx.param").read_text())
         script = work / "model_ncnn.py"
@@ -100,15 +113,20 @@ def convert(source: Path, out: Path, precision: str) -> dict[str, Any]:
     finally:
         shutil.rmtree(work, ignore_errors=True)  # pnnx's intermediates: 3x the model's size
     param = (out / PARAM).read_bytes()
-    unknown = sorted({t for t in graph.layer_types(param.decode()) if ncnn.layer_to_index(t) < 0})
+    unknown = missing_layers(ncnn, graph.layer_types(param.decode()))
     if unknown:
         raise graph.Unconvertible(
             f"pnnx left operators that ncnn does not have: {', '.join(unknown)}"
         )
     inputs = graph.blob_specs(onnx_in, shapes_in, indices, "input")
-    outputs = graph.blob_specs(onnx_out, shapes_out, indices, "output")
+    outputs = [
+        replace(spec, cast_from_float=spec.name in casts)
+        for spec in graph.blob_specs(onnx_out, shapes_out, indices, "output")
+    ]
+    graph.check_blobs(param.decode(), inputs, outputs)
+    devices = range(gpu_count()[0])  # checked where it will run: every Vulkan device
     measured = drift.measure(
-        source, param, (out / WEIGHTS).read_bytes(), inputs, outputs, precision
+        source, param, (out / WEIGHTS).read_bytes(), inputs, outputs, precision, devices
     )
     return {
         "kind": "ncnn",

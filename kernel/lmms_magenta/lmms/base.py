@@ -42,15 +42,20 @@ class View:
         self.element = element
         self.project = project
 
+    @property
+    def source(self) -> str | os.PathLike[str] | None:
+        """The project's file, named in error messages."""
+        return self.project.source
+
     def _int(self, name: str, default: int | None = None, elem: ET.Element | None = None) -> int:
         el = self.element if elem is None else elem
-        return get_int(el, name, default, source=self.project.source)
+        return get_int(el, name, default, source=self.source)
 
     def _float(
         self, name: str, default: float | None = None, elem: ET.Element | None = None
     ) -> float:
         el = self.element if elem is None else elem
-        return get_float(el, name, default, source=self.project.source)
+        return get_float(el, name, default, source=self.source)
 
     def __eq__(self, other: object) -> bool:
         return (

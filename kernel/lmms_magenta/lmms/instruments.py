@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from ..errors import ParameterError
+from .fields import check_range
 from .values import format_number
 
 __all__ = ["DEFAULT_SAMPLE", "INSTRUMENTS", "instrument_name", "new_instrument_track"]
@@ -72,10 +73,8 @@ def new_instrument_track(
     :data:`DEFAULT_SAMPLE` when no ``src`` is given).
     """
     plugin = instrument_name(instrument)
-    if not 0 <= volume <= 200:
-        raise ParameterError(f"track volume must be 0-200, got {volume:g}")
-    if not -100 <= pan <= 100:
-        raise ParameterError(f"track panning must be -100..100, got {pan:g}")
+    check_range(volume, "track volume", 0, 200)
+    check_range(pan, "track panning", -100, 100)
     attrs = dict(settings or {})
     if plugin == "audiofileprocessor":
         attrs.setdefault("src", DEFAULT_SAMPLE)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..errors import ParameterError
 from .base import View, insert_child
-from .values import format_number, set_value
+from .fields import Flag, Number
+from .values import format_number
 
 __all__ = ["MAX_CHANNEL_VOLUME", "Mixer", "MixerChannel"]
 
@@ -31,36 +31,16 @@ class MixerChannel(View):
     def name(self) -> str:
         return self.element.get("name", "")
 
-    @property
-    def volume(self) -> float:
-        """Linear gain (1 = unity)."""
-        return self._float("volume", 1.0)
-
-    @volume.setter
-    def volume(self, value: float) -> None:
-        if not 0 <= value <= MAX_CHANNEL_VOLUME:
-            raise ParameterError(
-                f"mixer channel volume must be 0-{MAX_CHANNEL_VOLUME:g}, got {value:g}"
-            )
-        set_value(self.element, "volume", value)
-
-    @property
-    def muted(self) -> bool:
-        """Whether the channel is muted."""
-        return self._int("muted", 0) != 0
-
-    @muted.setter
-    def muted(self, value: bool) -> None:
-        set_value(self.element, "muted", int(bool(value)))
-
-    @property
-    def soloed(self) -> bool:
-        """Whether the channel is soloed (LMMS then plays only soloed channels)."""
-        return self._int("soloed", 0) != 0
-
-    @soloed.setter
-    def soloed(self, value: bool) -> None:
-        set_value(self.element, "soloed", int(bool(value)))
+    volume = Number(
+        "volume",
+        "Linear gain (1 = unity).",
+        default=1.0,
+        low=0,
+        high=MAX_CHANNEL_VOLUME,
+        what="mixer channel volume",
+    )
+    muted = Flag("muted", "Whether the channel is muted.")
+    soloed = Flag("soloed", "Whether the channel is soloed (LMMS then plays only soloed channels).")
 
     @property
     def sends(self) -> list[tuple[int, float]]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .base import View, insert_child
+from .fields import Flag
 from .values import format_number
 
 __all__ = [
@@ -125,9 +126,7 @@ class Pattern(View):
         """Start tick in the song."""
         return self._int("pos", 0)
 
-    @property
-    def muted(self) -> bool:
-        return self._int("muted", 0) != 0
+    muted = Flag("muted", "Whether the pattern is muted.", writable=False)
 
     @property
     def steps(self) -> int:

@@ -24,6 +24,7 @@ from ..safeio import atomic_write, read_limited
 from . import container, xmlio
 from .base import insert_child
 from .beats import beat_pattern, ensure_beat_patterns
+from .fields import Number
 from .instruments import new_instrument_track
 from .mixer import Mixer, MixerChannel
 from .patterns import LmmsNote, Pattern
@@ -141,16 +142,16 @@ class Project:
 
     # --- song settings -------------------------------------------------------------
 
-    @property
-    def tempo(self) -> float:
-        """Beats (quarter notes) per minute."""
-        return get_float(self.head, "bpm", 140.0, source=self.source)
-
-    @tempo.setter
-    def tempo(self, bpm: float) -> None:
-        if not 10 <= bpm <= 999:
-            raise ParameterError(f"tempo must be 10-999 bpm, got {bpm:g}")
-        set_value(self.head, "bpm", bpm)
+    tempo = Number(
+        "bpm",
+        "Beats (quarter notes) per minute.",
+        default=140.0,
+        low=10,
+        high=999,
+        what="tempo",
+        unit=" bpm",
+        on="head",
+    )
 
     @property
     def meter(self) -> tuple[int, int]:
@@ -182,16 +183,15 @@ class Project:
             raise ParameterError(f"bars are counted from 1, got {bar}")
         return (bar - 1) * self.ticks_per_bar
 
-    @property
-    def master_volume(self) -> float:
-        """Master volume in percent (100 = unity, 0-200)."""
-        return get_float(self.head, "mastervol", 100.0, source=self.source)
-
-    @master_volume.setter
-    def master_volume(self, value: float) -> None:
-        if not 0 <= value <= 200:
-            raise ParameterError(f"master volume must be 0-200, got {value:g}")
-        set_value(self.head, "mastervol", value)
+    master_volume = Number(
+        "mastervol",
+        "Master volume in percent (100 = unity, 0-200).",
+        default=100.0,
+        low=0,
+        high=200,
+        what="master volume",
+        on="head",
+    )
 
     @property
     def master_pitch(self) -> float:
@@ -283,21 +283,28 @@ class Project:
         settings: Mapping[str, str] | None = None,
     ) -> InstrumentTrack:
         """Append an instrument track to the song editor (see :mod:`.instruments`)."""
-        el = new_instrument_track(
-            name,
-            instrument,
-            volume=volume,
-            pan=pan,
-            mixer_channel=self._channel(mixer_channel),
-            settings=settings,
-        )
-        insert_child(self.track_container, len(self.track_container), el, root=self.root)
-        return InstrumentTrack(el, self)
+        song = self.track_container
+        return self._append_instrument(song, name, instrument, volume, pan, mixer_channel, settings)
 
-    def _channel(self, number: int) -> int:
-        if number != 0 and all(ch.number != number for ch in self.mixer_channels):
-            raise ParameterError(f"the mixer has no channel {number}")
-        return number
+    def _append_instrument(
+        self,
+        parent: ET.Element,
+        name: str,
+        instrument: str,
+        volume: float,
+        pan: float,
+        mixer_channel: int,
+        settings: Mapping[str, str] | None,
+    ) -> InstrumentTrack:
+        """A new instrument track appended to ``parent`` (the song's or the Beat+Bassline
+        editor's track container), playing into an existing mixer channel."""
+        if mixer_channel != 0 and all(ch.number != mixer_channel for ch in self.mixer_channels):
+            raise ParameterError(f"the mixer has no channel {mixer_channel}")
+        el = new_instrument_track(
+            name, instrument, volume=volume, pan=pan, mixer_channel=mixer_channel, settings=settings
+        )
+        insert_child(parent, len(parent), el, root=self.root)
+        return InstrumentTrack(el, self)
 
     def add_beat_track(self, name: str = "Beat/Bassline") -> BeatTrack:
         """Append a Beat+Bassline track (its beat index is the next free one).
@@ -331,16 +338,7 @@ class Project:
             self.add_beat_track()
         box = self.beat_container
         assert box is not None
-        el = new_instrument_track(
-            name,
-            instrument,
-            volume=volume,
-            pan=pan,
-            mixer_channel=self._channel(mixer_channel),
-            settings=settings,
-        )
-        insert_child(box, len(box), el, root=self.root)
-        track = InstrumentTrack(el, self)
+        track = self._append_instrument(box, name, instrument, volume, pan, mixer_channel, settings)
         ensure_beat_patterns(track, len(self.beat_tracks))
         return track
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from ..errors import ParameterError
 from .base import ProjectContext, View, insert_child
+from .fields import Flag, check_range
 from .patterns import TICKS_PER_STEP, LmmsNote, Pattern, new_pattern_element
 from .values import get_value, set_value
 
@@ -54,11 +55,6 @@ _KIND_LABELS = {
 }
 
 
-def _check_volume(value: float, what: str, low: float, high: float) -> None:
-    if not low <= value <= high:
-        raise ParameterError(f"{what} must be {low:g}-{high:g}, got {value:g}")
-
-
 class Track(View):
     """Any ``<track>``: name, type, mute and solo."""
 
@@ -84,28 +80,14 @@ class Track(View):
         except ValueError:
             return f"unknown type {code}"
 
-    @property
-    def muted(self) -> bool:
-        """Whether the track is muted (silent in the song)."""
-        return self._int("muted", 0) != 0
-
-    @muted.setter
-    def muted(self, value: bool) -> None:
-        # an automated mute keeps its <muted id=..> element (and the automation link)
-        set_value(self.element, "muted", int(bool(value)))
-
-    @property
-    def solo(self) -> bool:
-        """Whether the track is soloed (the LMMS window then plays only soloed tracks).
-
-        Measured: LMMS 1.2's command-line ``render`` ignores the flag and plays every
-        unmuted track, so to render one track alone, mute the others.
-        """
-        return self._int("solo", 0) != 0
-
-    @solo.setter
-    def solo(self, value: bool) -> None:
-        set_value(self.element, "solo", int(bool(value)))
+    # an automated mute keeps its <muted id=..> element (and the automation link)
+    muted = Flag("muted", "Whether the track is muted (silent in the song).")
+    solo = Flag(
+        "solo",
+        "Whether the track is soloed (the LMMS window then plays only soloed tracks). "
+        "Measured: LMMS 1.2's command-line ``render`` ignores the flag and plays every "
+        "unmuted track, so to render one track alone, mute the others.",
+    )
 
     @property
     def clip_count(self) -> int:
@@ -156,7 +138,7 @@ class InstrumentTrack(Track):
 
     @volume.setter
     def volume(self, value: float) -> None:
-        _check_volume(value, "track volume", 0, 200)
+        check_range(value, "track volume", 0, 200)
         set_value(self.settings, "vol", value)
 
     @property
@@ -166,7 +148,7 @@ class InstrumentTrack(Track):
 
     @pan.setter
     def pan(self, value: float) -> None:
-        _check_volume(value, "track panning", -100, 100)
+        check_range(value, "track panning", -100, 100)
         set_value(self.settings, "pan", value)
 
     @property
@@ -227,9 +209,7 @@ class BeatClip(View):
     def length(self) -> int:
         return self._int("len", 0)
 
-    @property
-    def muted(self) -> bool:
-        return self._int("muted", 0) != 0
+    muted = Flag("muted", "Whether the clip is muted.", writable=False)
 
 
 class BeatTrack(Track):
@@ -272,7 +252,7 @@ class SampleTrack(Track):
 
     @volume.setter
     def volume(self, value: float) -> None:
-        _check_volume(value, "track volume", 0, 200)
+        check_range(value, "track volume", 0, 200)
         el = self.element.find("sampletrack")
         if el is None:
             el = insert_child(self.element, 0, ET.Element("sampletrack"), root=self.project.root)

@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 import os
 import xml.etree.ElementTree as ET
+from typing import TypeVar
 
 from ..errors import FileFormatError
 
 __all__ = ["format_number", "get_float", "get_int", "get_value", "set_value"]
+
+_Number = TypeVar("_Number", int, float)
 
 
 def format_number(value: float) -> str:
@@ -67,6 +70,15 @@ def _where(elem: ET.Element, name: str) -> str:
     return f"<{elem.tag}> attribute {name!r}"
 
 
+def _default(
+    elem: ET.Element, name: str, default: _Number | None, source: str | os.PathLike[str] | None
+) -> _Number:
+    """The value of an absent ``name``: ``default``, or an error naming the file."""
+    if default is None:
+        raise FileFormatError(f"{_where(elem, name)} is missing", path=source)
+    return default
+
+
 def get_float(
     elem: ET.Element,
     name: str,
@@ -77,9 +89,7 @@ def get_float(
     """Model value ``name`` as a finite float; ``default`` when absent (error if None)."""
     raw = get_value(elem, name)
     if raw is None:
-        if default is None:
-            raise FileFormatError(f"{_where(elem, name)} is missing", path=source)
-        return default
+        return _default(elem, name, default, source)
     try:
         value = float(raw)
     except ValueError:
@@ -99,9 +109,7 @@ def get_int(
     """Model value ``name`` as an int (``"3.0"`` accepted); ``default`` when absent."""
     raw = get_value(elem, name)
     if raw is None:
-        if default is None:
-            raise FileFormatError(f"{_where(elem, name)} is missing", path=source)
-        return default
+        return _default(elem, name, default, source)
     try:
         return int(raw)
     except ValueError:

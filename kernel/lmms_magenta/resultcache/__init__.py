@@ -8,6 +8,8 @@ the kernel's cache directory, so it survives restarts; ``lmms-magenta cache clea
 
 - Keys (:mod:`.keys`): sha256 of the canonical JSON of feature, normalized
   parameters, models (``name@version`` + sha256) and seed.
+- Values (:mod:`.values`): bytes as they are, numpy arrays as ``.npy`` (never
+  pickle), anything else as JSON.
 - Size: capped in bytes (``[cache] max_mb`` in config.toml, default 256 MiB); a write
   over the cap evicts the least recently used entries (every hit refreshes an entry).
 - Similarity: when the user allows it (``[cache] similarity``, the cache's

@@ -7,13 +7,13 @@ that inserts and then evicts the least recently used entries until the total siz
 under the cap. Last use is a counter, not a clock, so LRU order is exact across
 processes and clock changes.
 
-Values: ``bytes`` are stored as they are, numpy arrays as ``.npy`` (no pickle),
-anything else as JSON; a value that is none of these raises TypeError at ``put``.
+Values are encoded by :mod:`.values` (``bytes`` as they are, numpy arrays as ``.npy``
+without pickle, anything else as JSON); a value that is none of these raises TypeError
+at ``put``.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .keys import CacheKey, distance
+from .values import decode, encode
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -98,37 +99,6 @@ class CacheInfo:
             "stats": dict(self.stats),
             "features": {f: {"entries": n, "bytes": b} for f, (n, b) in self.features.items()},
         }
-
-
-def encode(value: Any) -> tuple[str, bytes]:
-    """``(kind, data)`` for a value: raw bytes, ``.npy`` for numpy arrays, else JSON."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return "bytes", bytes(value)
-    if type(value).__module__ == "numpy" and type(value).__name__ == "ndarray":
-        import numpy as np
-
-        buffer = io.BytesIO()
-        try:
-            np.save(buffer, value, allow_pickle=False)
-        except ValueError as err:  # object arrays would need pickle: refused
-            raise TypeError(f"cannot cache this array: {err}") from err
-        return "npy", buffer.getvalue()
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    except ValueError as err:
-        raise TypeError(f"cannot cache this value: {err}") from err
-    return "json", text.encode("utf-8")
-
-
-def decode(kind: str, data: bytes) -> Any:
-    """The value :func:`encode` stored."""
-    if kind == "bytes":
-        return bytes(data)
-    if kind == "npy":
-        import numpy as np
-
-        return np.load(io.BytesIO(data), allow_pickle=False)
-    return json.loads(data.decode("utf-8"))
 
 
 class ResultCache:

@@ -28,6 +28,9 @@ Fixtures:
 ``lmms_midi_file``
     ``lmms_midi_file([MidiNote(60, 0, 1), ...])`` writes a MIDI clip into the test's
     temporary directory and returns its path.
+``lmms_render``
+    ``lmms_render(project) -> (samples, rate)`` renders an LMMS project with the real
+    LMMS program (skips when it is not installed; :mod:`lmms_magenta.testing.render`).
 
 Helpers :func:`write_midi_clip` and :func:`read_midi_notes` (from
 :mod:`lmms_magenta.testing.midi`) write and read MIDI files with mido directly,
@@ -47,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 from .midi import MidiNote, read_midi_notes, write_midi_clip
+from .render import RenderFn, lmms_render
 
 if TYPE_CHECKING:
     from ..kernel import Kernel
@@ -58,6 +62,8 @@ __all__ = [
     "LmmsDirs",
     "MidiFileFactory",
     "MidiNote",
+    "RenderFn",
+    "lmms_render",
     "read_midi_notes",
     "write_midi_clip",
 ]

@@ -25,7 +25,6 @@ DEMO_FILES = sorted(
 #: Small demos that render in a few seconds, identically run to run (measured: Skiessi-C64,
 #: Skiessi-222, Surrender-Main and DirtyLove do not - their renders vary between runs).
 FAST_DEMOS = ("CapDan-ReggaeTry.mmpz", "Greshz-CoolSnip.mmpz", "Crunk(Demo).mmp")
-RENDER_TIMEOUT = 300
 
 
 def demo(name: str) -> Path:

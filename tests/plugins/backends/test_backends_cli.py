@@ -8,37 +8,13 @@ that raises ImportError is put first on the path.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-CLI = "import sys; from lmms_magenta.cli import main; sys.exit(main())"
-
-
-def run_cli(
-    installed: dict[str, Path], tmp_path: Path, *args: str, first: list[Path] = ()
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LMMS_MAGENTA_")}
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [*first, *installed.values()])
-    env["LMMS_MAGENTA_DISABLE"] = "*"
-    env["LMMS_MAGENTA_ENABLE"] = "cpu,openvino"
-    for kind in ("CONFIG", "DATA", "CACHE"):
-        env[f"LMMS_MAGENTA_{kind}_DIR"] = str(tmp_path / kind.lower())
-    return subprocess.run(
-        [sys.executable, "-c", CLI, *args], env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-def hardware_json(installed: dict[str, Path], tmp_path: Path, *args: str, **kw: Any) -> Any:
-    result = run_cli(installed, tmp_path, *args, "hardware", "--json", **kw)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return json.loads(result.stdout)
+from realbackends import broken_package, hardware_json, run_cli
 
 
 def test_hardware_json_lists_both_backends_and_the_choice(
@@ -66,12 +42,9 @@ def test_pinned_backend_on_the_command_line(installed: dict[str, Path], tmp_path
 @pytest.fixture
 def no_openvino(tmp_path: Path) -> Path:
     """A folder whose ``openvino`` package fails to import, like a broken install."""
-    package = tmp_path / "shadow" / "openvino"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        'raise ImportError("libopenvino.so.2026: cannot open shared object file")\n'
+    return broken_package(
+        tmp_path, "openvino", "libopenvino.so.2026: cannot open shared object file"
     )
-    return package.parent
 
 
 def test_missing_runtime_gives_no_devices_not_a_crash(

@@ -6,16 +6,14 @@ refuses it at compile time - a real refusal, no mock.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import build_models as bm
 import numpy as np
 import pytest
-from realbackends import MakeKernel
+from realbackends import MakeKernel, assert_scaler_runs_on_cpu
 
 from lmms_magenta.errors import BackendError
-from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import open_session
 
 
@@ -23,20 +21,7 @@ def test_model_openvino_refuses_runs_on_cpu(
     make_kernel: MakeKernel, models: dict[str, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
     kernel = make_kernel("cpu", "openvino", backend="openvino")
-    choice = select_hardware(kernel)
-    assert choice.device is not None and choice.device.key == "openvino:CPU"
-    feeds = bm.sample_feeds("ml_scaler", batch=2)
-    with caplog.at_level(logging.WARNING, logger="lmms_magenta.hardware"):
-        session = open_session(kernel, models["ml_scaler"], choice=choice)
-    with session:
-        result = session.run(feeds)
-        assert session.device.key == "cpu:cpu"
-        reason = session.fallback_reason
-        assert reason is not None
-        assert reason.startswith("could not open it on openvino:CPU")
-        assert reason.endswith("using cpu:cpu")
-    np.testing.assert_allclose(result["y"], (feeds["x"] - 1.0) * 2.0, rtol=1e-6)
-    assert any("retrying on cpu:cpu" in r.getMessage() for r in caplog.records)
+    assert_scaler_runs_on_cpu(kernel, models, caplog, "openvino:CPU")
 
 
 def test_a_file_no_backend_can_read(make_kernel: MakeKernel, tmp_path: Path) -> None:

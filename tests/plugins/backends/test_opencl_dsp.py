@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from opencl_env import backend_of, kernel_factory, opencl_dirs, require_opencl_device
+from opencl_env import opencl_kernels
+from realbackends import backend_of
 
 from lmms_magenta.dsp import DspKernels, FusedFilterEnergies, ReferenceDsp, select_dsp
 from lmms_magenta.hardware import select_hardware
@@ -38,10 +39,8 @@ def kernel(
     installed: dict[str, Path],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Kernel:
-    dirs = opencl_dirs(request, installed)
-    require_opencl_device()
     off = {"measure": False}
-    return kernel_factory(tmp_path_factory.mktemp("dsp"), dirs)(
+    return opencl_kernels(request, installed, tmp_path_factory.mktemp("dsp"))(
         "cpu", "opencl", settings={"cpu": off, "opencl": off}
     )
 

@@ -17,14 +17,8 @@ from typing import Any
 import build_models as bm
 import numpy as np
 import pytest
-from opencl_env import (
-    ROOT,
-    SHIPPED_MODELS,
-    MakeOpenClKernel,
-    kernel_factory,
-    opencl_dirs,
-    require_opencl_device,
-)
+from opencl_env import SHIPPED_MODELS
+from realbackends import ROOT, MakeKernel
 
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import ManagedSession, open_session
@@ -33,18 +27,9 @@ TOLERANCE = 1e-4
 BACKENDS = ("cpu", "opencl")
 
 
-@pytest.fixture
-def make(
-    request: pytest.FixtureRequest, installed: dict[str, Path], tmp_path: Path
-) -> MakeOpenClKernel:
-    dirs = opencl_dirs(request, installed)
-    require_opencl_device()
-    return kernel_factory(tmp_path, dirs)
-
-
-def session_on(make: MakeOpenClKernel, backend: str, model: Path) -> ManagedSession:
+def session_on(make_opencl: MakeKernel, backend: str, model: Path) -> ManagedSession:
     """The kernel call under test: select the pinned profile, open the model there."""
-    kernel = make("cpu", "opencl", settings={"cpu": {"measure": False}})
+    kernel = make_opencl("cpu", "opencl", settings={"cpu": {"measure": False}})
     choice = select_hardware(kernel, backend)
     assert choice.device is not None and choice.device.backend == backend
     session = open_session(kernel, model, choice=choice, precision="fp32")
@@ -64,10 +49,10 @@ def assert_same(actual: dict[str, Any], expected: dict[str, Any], tol: float = T
             np.testing.assert_array_equal(got, want, err_msg=name)
 
 
-def run_both(make: MakeOpenClKernel, model: Path, feeds: dict[str, Any]) -> dict[str, Any]:
+def run_both(make_opencl: MakeKernel, model: Path, feeds: dict[str, Any]) -> dict[str, Any]:
     results = {}
     for backend in BACKENDS:
-        with session_on(make, backend, model) as session:
+        with session_on(make_opencl, backend, model) as session:
             results[backend] = session.run(feeds)
     assert_same(results["opencl"], results["cpu"])
     return results
@@ -76,14 +61,14 @@ def run_both(make: MakeOpenClKernel, model: Path, feeds: dict[str, Any]) -> dict
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("name", ["gru_step", "mlp_decoder"])
 def test_fixture_models(
-    make: MakeOpenClKernel, models: dict[str, Path], name: str, batch: int
+    make_opencl: MakeKernel, models: dict[str, Path], name: str, batch: int
 ) -> None:
-    run_both(make, models[name], bm.sample_feeds(name, batch=batch, seed=batch))
+    run_both(make_opencl, models[name], bm.sample_feeds(name, batch=batch, seed=batch))
 
 
-def test_recurrent_loop_stays_equal(make: MakeOpenClKernel, models: dict[str, Path]) -> None:
+def test_recurrent_loop_stays_equal(make_opencl: MakeKernel, models: dict[str, Path]) -> None:
     """32 decoder steps, each feeding back its hidden state and its argmax token."""
-    sessions = {b: session_on(make, b, models["gru_step"]) for b in BACKENDS}
+    sessions = {b: session_on(make_opencl, b, models["gru_step"]) for b in BACKENDS}
     state = {b: bm.sample_feeds("gru_step", batch=2, seed=7) for b in BACKENDS}
     try:
         for _step in range(32):
@@ -120,25 +105,25 @@ def shipped_feeds(session: ManagedSession, batch: int, seed: int) -> dict[str, A
     SHIPPED_MODELS,
     ids=[str(p.relative_to(ROOT / "plugins_builtin")) for p in SHIPPED_MODELS],
 )
-def test_every_shipped_model(make: MakeOpenClKernel, model: Path) -> None:
-    with session_on(make, "cpu", model) as cpu:
+def test_every_shipped_model(make_opencl: MakeKernel, model: Path) -> None:
+    with session_on(make_opencl, "cpu", model) as cpu:
         feeds = [shipped_feeds(cpu, batch, seed=batch) for batch in (1, 2)]
         expected = [cpu.run(f) for f in feeds]
-    with session_on(make, "opencl", model) as opencl:
+    with session_on(make_opencl, "opencl", model) as opencl:
         for feed, want in zip(feeds, expected, strict=True):
             assert_same(opencl.run(feed), want)
 
 
-def test_session_describes_its_tensors(make: MakeOpenClKernel, models: dict[str, Path]) -> None:
-    with session_on(make, "opencl", models["gru_step"]) as session:
+def test_session_describes_its_tensors(make_opencl: MakeKernel, models: dict[str, Path]) -> None:
+    with session_on(make_opencl, "opencl", models["gru_step"]) as session:
         inputs = {t.name: t for t in session.inputs}
         assert inputs["token"].dtype == "int64" and inputs["hidden"].dtype == "float32"
         assert inputs["hidden"].shape == (2, "batch", 256)
         assert {t.name for t in session.outputs} == {"logits", "hidden_out"}
 
 
-def test_feeds_of_another_dtype_are_cast(make: MakeOpenClKernel, models: dict[str, Path]) -> None:
+def test_feeds_of_another_dtype_are_cast(make_opencl: MakeKernel, models: dict[str, Path]) -> None:
     feeds = bm.sample_feeds("gru_step", batch=2, seed=3)
     loose = {"token": feeds["token"].astype(np.int32), "hidden": feeds["hidden"].astype(float)}
-    with session_on(make, "opencl", models["gru_step"]) as session:
+    with session_on(make_opencl, "opencl", models["gru_step"]) as session:
         assert_same(session.run(loose), session.run(feeds), 0.0)

@@ -8,26 +8,15 @@ must then give the CPU's result and say why.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import build_models as bm
 import numpy as np
 import pytest
-from opencl_env import MakeOpenClKernel, backend_of, kernel_factory, opencl_dirs
-from opencl_env import require_opencl_device as require_device
+from realbackends import MakeKernel, assert_scaler_runs_on_cpu, backend_of
 
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import open_session
-
-
-@pytest.fixture
-def make(
-    request: pytest.FixtureRequest, installed: dict[str, Path], tmp_path: Path
-) -> MakeOpenClKernel:
-    dirs = opencl_dirs(request, installed)
-    require_device()
-    return kernel_factory(tmp_path, dirs)
 
 
 def gru_model(path: Path, linear_before_reset: int) -> Path:
@@ -71,29 +60,17 @@ def double_model(path: Path) -> Path:
 
 
 def test_unsupported_op_falls_back_to_cpu_with_the_reason(
-    make: MakeOpenClKernel, models: dict[str, Path], caplog: pytest.LogCaptureFixture
+    make_opencl: MakeKernel, models: dict[str, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
-    kernel = make("cpu", "opencl", backend="opencl")
-    choice = select_hardware(kernel)
-    assert choice.device is not None and choice.device.key == "opencl:0"
-    feeds = bm.sample_feeds("ml_scaler", batch=2)
-    with caplog.at_level(logging.WARNING, logger="lmms_magenta.hardware"):
-        session = open_session(kernel, models["ml_scaler"], choice=choice)
-    with session:
-        result = session.run(feeds)
-        assert session.device.key == "cpu:cpu"
-        reason = session.fallback_reason
-    assert reason is not None and reason.startswith("could not open it on opencl:0")
+    kernel = make_opencl("cpu", "opencl", backend="opencl")
+    reason = assert_scaler_runs_on_cpu(kernel, models, caplog, "opencl:0")
     assert "UnsupportedModelError" in reason and "Scaler (ai.onnx.ml)" in reason
-    assert reason.endswith("using cpu:cpu")
-    np.testing.assert_allclose(result["y"], (feeds["x"] - 1.0) * 2.0, rtol=1e-6)
-    assert any("retrying on cpu:cpu" in r.getMessage() for r in caplog.records)
 
 
 def test_precisions_are_empty_and_the_reason_is_available(
-    make: MakeOpenClKernel, models: dict[str, Path], tmp_path: Path
+    make_opencl: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
-    kernel = make("cpu", "opencl")
+    kernel = make_opencl("cpu", "opencl")
     backend = backend_of(kernel, "opencl")
     device = next(d for d in select_hardware(kernel).devices if d.backend == "opencl")
     assert backend.precisions(models["gru_step"], device) == ["fp32"]
@@ -112,9 +89,9 @@ def test_precisions_are_empty_and_the_reason_is_available(
 
 
 def test_every_refused_model_still_gives_the_cpu_result(
-    make: MakeOpenClKernel, tmp_path: Path
+    make_opencl: MakeKernel, tmp_path: Path
 ) -> None:
-    kernel = make("cpu", "opencl", backend="opencl")
+    kernel = make_opencl("cpu", "opencl", backend="opencl")
     path = gru_model(tmp_path / "tf_gru.onnx", 0)
     x = np.random.default_rng(2).standard_normal((1, 2, 4)).astype(np.float32)
     with open_session(kernel, path) as session:
@@ -125,22 +102,22 @@ def test_every_refused_model_still_gives_the_cpu_result(
 
 
 def test_supported_form_of_the_same_model_stays_on_opencl(
-    make: MakeOpenClKernel, tmp_path: Path
+    make_opencl: MakeKernel, tmp_path: Path
 ) -> None:
-    kernel = make("cpu", "opencl", backend="opencl")
+    kernel = make_opencl("cpu", "opencl", backend="opencl")
     path = gru_model(tmp_path / "torch_gru.onnx", 1)
     x = np.random.default_rng(2).standard_normal((1, 2, 4)).astype(np.float32)
     with open_session(kernel, path) as session:
         assert session.device.key == "opencl:0" and session.fallback_reason is None
         got = session.run({"x": x})
-    with open_session(make("cpu", "opencl", backend="cpu"), path) as cpu:
+    with open_session(make_opencl("cpu", "opencl", backend="cpu"), path) as cpu:
         want = cpu.run({"x": x})
     for name in ("y", "h"):
         np.testing.assert_allclose(got[name], want[name], rtol=0, atol=1e-5)
 
 
-def test_bad_feeds_are_reported(make: MakeOpenClKernel, models: dict[str, Path]) -> None:
-    kernel = make("cpu", "opencl")
+def test_bad_feeds_are_reported(make_opencl: MakeKernel, models: dict[str, Path]) -> None:
+    kernel = make_opencl("cpu", "opencl")
     backend = backend_of(kernel, "opencl")
     device = next(d for d in select_hardware(kernel).devices if d.backend == "opencl")
     session = backend.create_session(models["gru_step"], device)

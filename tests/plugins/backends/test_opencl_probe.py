@@ -10,19 +10,17 @@ is put first on the path.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from opencl_env import MakeOpenClKernel, kernel_factory, opencl_dirs, require_opencl_device
+from opencl_env import opencl_dirs, require_opencl_device
+from realbackends import MakeKernel, broken_package, hardware_json
 
 from lmms_magenta.hardware import Device, select_hardware
 
-CLI = "import sys; from lmms_magenta.cli import main; sys.exit(main())"
+#: the backends the CLI tests see
+OPENCL = ("cpu", "opencl")
 OFF = {"cpu": {"measure": False}, "opencl": {"measure": False}}
 
 
@@ -31,22 +29,16 @@ def dirs(request: pytest.FixtureRequest, installed: dict[str, Path]) -> dict[str
     return opencl_dirs(request, installed)
 
 
-@pytest.fixture
-def make(tmp_path: Path, dirs: dict[str, Path]) -> MakeOpenClKernel:
-    require_opencl_device()
-    return kernel_factory(tmp_path, dirs)
-
-
-def opencl_devices(make: MakeOpenClKernel, **kw: Any) -> list[Device]:
-    choice = select_hardware(make("cpu", "opencl", **kw), refresh=True)
+def opencl_devices(make_opencl: MakeKernel, **kw: Any) -> list[Device]:
+    choice = select_hardware(make_opencl("cpu", "opencl", **kw), refresh=True)
     return [d for d in choice.devices if d.backend == "opencl"]
 
 
-def test_devices_have_real_names_and_kinds(make: MakeOpenClKernel) -> None:
+def test_devices_have_real_names_and_kinds(make_opencl: MakeKernel) -> None:
     import pyopencl as cl
 
     real = [d for p in cl.get_platforms() for d in p.get_devices()]
-    devices = opencl_devices(make)
+    devices = opencl_devices(make_opencl)
     assert [d.id for d in devices] == [str(i) for i in range(len(real))]
     assert [d.name for d in devices] == [d.name.strip() for d in real]
     for device, cl_device in zip(devices, real, strict=True):
@@ -60,9 +52,9 @@ def test_devices_have_real_names_and_kinds(make: MakeOpenClKernel) -> None:
             assert "cpu" in details["device_type"]
 
 
-def test_cpu_class_device_ranks_below_the_cpu_backend(make: MakeOpenClKernel) -> None:
+def test_cpu_class_device_ranks_below_the_cpu_backend(make_opencl: MakeKernel) -> None:
     """Even a fast emulated device gets no speed bonus: auto keeps ONNX Runtime."""
-    emulated = [d for d in opencl_devices(make) if d.details["emulated"]]
+    emulated = [d for d in opencl_devices(make_opencl) if d.details["emulated"]]
     if not emulated:
         pytest.skip("this machine's OpenCL devices are all real GPUs")
     for device in emulated:
@@ -70,27 +62,27 @@ def test_cpu_class_device_ranks_below_the_cpu_backend(make: MakeOpenClKernel) ->
         assert device.preference == device.details["declared_preference"] == 1
         assert "speed_bonus" not in device.details
     for settings in (None, OFF):
-        choice = select_hardware(make("cpu", "opencl", settings=settings), refresh=True)
+        choice = select_hardware(make_opencl("cpu", "opencl", settings=settings), refresh=True)
         assert choice.device is not None and choice.device.key == "cpu:cpu"
         assert choice.fallback_reason is None
 
 
 @pytest.mark.parametrize("requested", ["opencl", "opencl:0", "OpenCL:0"])
-def test_pinning_opencl(make: MakeOpenClKernel, requested: str) -> None:
-    choice = select_hardware(make("cpu", "opencl", settings=OFF), requested)
+def test_pinning_opencl(make_opencl: MakeKernel, requested: str) -> None:
+    choice = select_hardware(make_opencl("cpu", "opencl", settings=OFF), requested)
     assert choice.device is not None and choice.device.key == "opencl:0"
     assert choice.fallback_reason is None and "pinned" in choice.reason
 
 
-def test_pinning_a_missing_device_falls_back_to_cpu(make: MakeOpenClKernel) -> None:
-    choice = select_hardware(make("cpu", "opencl", settings=OFF), "opencl:9")
+def test_pinning_a_missing_device_falls_back_to_cpu(make_opencl: MakeKernel) -> None:
+    choice = select_hardware(make_opencl("cpu", "opencl", settings=OFF), "opencl:9")
     assert choice.device is not None and choice.device.key == "cpu:cpu"
     assert choice.fallback_reason is not None
     assert choice.fallback_reason.startswith("backend 'opencl' has no device '9'")
 
 
-def test_measure_off_gives_the_declared_preference(make: MakeOpenClKernel) -> None:
-    for device in opencl_devices(make, settings=OFF):
+def test_measure_off_gives_the_declared_preference(make_opencl: MakeKernel) -> None:
+    for device in opencl_devices(make_opencl, settings=OFF):
         assert "probe_us" not in device.details
         assert device.preference == device.details["declared_preference"]
 
@@ -98,29 +90,9 @@ def test_measure_off_gives_the_declared_preference(make: MakeOpenClKernel) -> No
 # --- the command line, with and without a usable OpenCL ---------------------------------
 
 
-def hardware_json(dirs: dict[str, Path], tmp_path: Path, env: dict[str, str], *first: Path) -> Any:
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith("LMMS_MAGENTA_")}
-    run_env.update(env)
-    run_env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [*first, dirs["cpu"], dirs["opencl"]])
-    run_env["LMMS_MAGENTA_DISABLE"] = "*"
-    run_env["LMMS_MAGENTA_ENABLE"] = "cpu,opencl"
-    for kind in ("CONFIG", "DATA", "CACHE"):
-        run_env[f"LMMS_MAGENTA_{kind}_DIR"] = str(tmp_path / kind.lower())
-    result = subprocess.run(
-        [sys.executable, "-c", CLI, "hardware", "--json"],
-        env=run_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return json.loads(result.stdout)
-
-
 def test_hardware_json_lists_opencl_devices(dirs: dict[str, Path], tmp_path: Path) -> None:
     require_opencl_device()
-    doc = hardware_json(dirs, tmp_path, {})
+    doc = hardware_json(dirs, tmp_path, names=OPENCL)
     report = {b["name"]: b for b in doc["backends"]}["opencl"]
     assert report["devices"] >= 1 and report["problem"] is None
     opencl = [d for d in doc["devices"] if d["backend"] == "opencl"]
@@ -130,7 +102,8 @@ def test_hardware_json_lists_opencl_devices(dirs: dict[str, Path], tmp_path: Pat
 
 
 def test_platform_without_devices_is_reported(dirs: dict[str, Path], tmp_path: Path) -> None:
-    doc = hardware_json(dirs, tmp_path, {"POCL_DEVICES": "none", "OCL_ICD_VENDORS": str(tmp_path)})
+    no_driver = {"POCL_DEVICES": "none", "OCL_ICD_VENDORS": str(tmp_path)}
+    doc = hardware_json(dirs, tmp_path, names=OPENCL, env=no_driver)
     report = {b["name"]: b for b in doc["backends"]}["opencl"]
     if report["devices"]:
         pytest.skip("an OpenCL driver other than PoCL is installed")
@@ -140,10 +113,8 @@ def test_platform_without_devices_is_reported(dirs: dict[str, Path], tmp_path: P
 
 
 def test_missing_pyopencl_is_a_reason_not_a_crash(dirs: dict[str, Path], tmp_path: Path) -> None:
-    shadow = tmp_path / "shadow" / "pyopencl"
-    shadow.mkdir(parents=True)
-    (shadow / "__init__.py").write_text('raise ImportError("libOpenCL.so.1: cannot open")\n')
-    doc = hardware_json(dirs, tmp_path, {}, shadow.parent)
+    shadow = broken_package(tmp_path, "pyopencl", "libOpenCL.so.1: cannot open")
+    doc = hardware_json(dirs, tmp_path, names=OPENCL, first=[shadow])
     report = {b["name"]: b for b in doc["backends"]}["opencl"]
     assert report["devices"] == 0
     assert report["problem"].startswith("pyopencl cannot be imported (libOpenCL.so.1")

@@ -18,37 +18,27 @@ from pathlib import Path
 import build_models as bm
 import numpy as np
 import pytest
+from realbackends import MakeKernel, backend_of
 from test_backends_equivalence import assert_close, reference_mlp
-from vulkan_env import (
-    MakeVulkanKernel,
-    backend_of,
-    kernel_factory,
-    require_vulkan_device,
-    vulkan_dirs,
-)
+from vulkan_env import NO_MEASURE
 
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import open_session
 
-NO_MEASURE = {"cpu": {"measure": False}, "vulkan": {"measure": False}}
-
 
 @pytest.fixture
-def make(
-    request: pytest.FixtureRequest, tmp_path: Path, installed: dict[str, Path]
-) -> MakeVulkanKernel:
-    dirs = vulkan_dirs(request, installed)
-    require_vulkan_device()
-    return kernel_factory(tmp_path, dirs, tmp_path / "data")
+def vulkan_data(tmp_path: Path) -> Path:
+    """A fresh data folder per test: these tests check what the conversions leave there."""
+    return tmp_path / "data"
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_mlp(make: MakeVulkanKernel, model: Path, **settings: object) -> tuple[object, dict]:
+def run_mlp(make_vulkan: MakeKernel, model: Path, **settings: object) -> tuple[object, dict]:
     """Open ``model`` pinned to vulkan with a new kernel; returns (backend, outputs)."""
-    kernel = make("cpu", "vulkan", settings={"vulkan": {"measure": False, **settings}})
+    kernel = make_vulkan("cpu", "vulkan", settings={"vulkan": {"measure": False, **settings}})
     feeds = bm.sample_feeds("mlp_decoder", batch=1, seed=3)
     with open_session(kernel, model, choice=select_hardware(kernel, "vulkan")) as session:
         assert session.device.key == "vulkan:0", session.fallback_reason
@@ -58,10 +48,10 @@ def run_mlp(make: MakeVulkanKernel, model: Path, **settings: object) -> tuple[ob
 
 
 def test_first_use_converts_and_records_the_artifact(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
     model = models["mlp_decoder"]
-    backend, _ = run_mlp(make, model)
+    backend, _ = run_mlp(make_vulkan, model)
     assert backend.converter.conversions == 1
     folder = tmp_path / "data" / "derived" / "ncnn" / sha256(model) / "fp32"
     record = json.loads((folder / "derived.json").read_text())
@@ -81,46 +71,46 @@ def test_first_use_converts_and_records_the_artifact(
 
 
 def test_conversion_leaves_the_source_folder_untouched(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
     # pnnx writes intermediates beside its input; a shipped model's folder must not change
     folder = tmp_path / "shipped"
     folder.mkdir()
     model = folder / "model.onnx"
     shutil.copy(models["mlp_decoder"], model)
-    run_mlp(make, model)
+    run_mlp(make_vulkan, model)
     assert sorted(p.name for p in folder.iterdir()) == ["model.onnx"]
 
 
 def test_second_open_uses_the_stored_conversion(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
-    _, first = run_mlp(make, models["mlp_decoder"])
-    backend, again = run_mlp(make, models["mlp_decoder"])
+    _, first = run_mlp(make_vulkan, models["mlp_decoder"])
+    backend, again = run_mlp(make_vulkan, models["mlp_decoder"])
     assert backend.converter.conversions == 0
     copy = tmp_path / "elsewhere" / "same-model.onnx"  # the store is keyed by content
     copy.parent.mkdir()
     shutil.copy(models["mlp_decoder"], copy)
-    backend, moved = run_mlp(make, copy)
+    backend, moved = run_mlp(make_vulkan, copy)
     assert backend.converter.conversions == 0
     np.testing.assert_array_equal(again["out"], first["out"])
     np.testing.assert_array_equal(moved["out"], first["out"])
 
 
 def test_a_tampered_bin_is_refused_and_converted_again(
-    make: MakeVulkanKernel,
+    make_vulkan: MakeKernel,
     models: dict[str, Path],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     model = models["mlp_decoder"]
-    _, first = run_mlp(make, model)
+    _, first = run_mlp(make_vulkan, model)
     weights = tmp_path / "data" / "derived" / "ncnn" / sha256(model) / "fp32" / "model.ncnn.bin"
     data = bytearray(weights.read_bytes())
     data[1000:1004] = b"\x00\x00\x80\x7f"  # one weight becomes +inf
     weights.write_bytes(bytes(data))
     with caplog.at_level(logging.WARNING, logger="lmms_magenta.backend.vulkan"):
-        backend, again = run_mlp(make, model)
+        backend, again = run_mlp(make_vulkan, model)
     assert backend.converter.conversions == 1
     assert any("sha256 mismatch" in r.getMessage() for r in caplog.records)
     np.testing.assert_array_equal(again["out"], first["out"])
@@ -128,23 +118,23 @@ def test_a_tampered_bin_is_refused_and_converted_again(
 
 
 def test_an_unreadable_record_is_replaced(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
     model = models["mlp_decoder"]
-    run_mlp(make, model)
+    run_mlp(make_vulkan, model)
     record = tmp_path / "data" / "derived" / "ncnn" / sha256(model) / "fp32" / "derived.json"
     record.write_text("{ not json")
-    backend, _ = run_mlp(make, model)
+    backend, _ = run_mlp(make_vulkan, model)
     assert backend.converter.conversions == 1
-    assert json.loads(record.read_text())["format"] == 1
+    assert json.loads(record.read_text())["format"] == 2
 
 
 def test_an_unconvertible_model_is_recorded_not_retried(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
     """pnnx crashes on the ai.onnx.ml Scaler operator: a real refusal, no mock."""
     model = models["ml_scaler"]
-    kernel = make("cpu", "vulkan", settings=NO_MEASURE)
+    kernel = make_vulkan("cpu", "vulkan", settings=NO_MEASURE)
     device = select_hardware(kernel, "vulkan").device
     assert device is not None
     backend = backend_of(kernel, "vulkan")
@@ -156,23 +146,31 @@ def test_an_unconvertible_model_is_recorded_not_retried(
     tools = {dist: version(dist) for dist in ("pnnx", "ncnn")}
     assert json.loads(failed.read_text())["tools"] == tools
 
-    again = backend_of(make("cpu", "vulkan", settings=NO_MEASURE), "vulkan")
+    again = backend_of(make_vulkan("cpu", "vulkan", settings=NO_MEASURE), "vulkan")
     assert again.precisions(model, device) == []
     assert again.converter.conversions == 0 and again.problem(model) == reason
 
     doc = json.loads(failed.read_text())  # another pnnx version may do better: retried
     doc["tools"]["pnnx"] = "0.0"
     failed.write_text(json.dumps(doc))
-    retried = backend_of(make("cpu", "vulkan", settings=NO_MEASURE), "vulkan")
+    retried = backend_of(make_vulkan("cpu", "vulkan", settings=NO_MEASURE), "vulkan")
+    assert retried.precisions(model, device) == []
+    assert retried.converter.conversions == 1
+
+    doc = json.loads(failed.read_text())  # recorded by an older converter: retried too
+    assert doc["format"] == 2 and doc["tools"] == tools
+    doc["format"] = 1
+    failed.write_text(json.dumps(doc))
+    retried = backend_of(make_vulkan("cpu", "vulkan", settings=NO_MEASURE), "vulkan")
     assert retried.precisions(model, device) == []
     assert retried.converter.conversions == 1
 
 
 def test_a_conversion_that_times_out_is_not_recorded(
-    make: MakeVulkanKernel, models: dict[str, Path], tmp_path: Path
+    make_vulkan: MakeKernel, models: dict[str, Path], tmp_path: Path
 ) -> None:
     model = models["gru_step"]
-    kernel = make(
+    kernel = make_vulkan(
         "cpu", "vulkan", settings={"vulkan": {"measure": False, "convert_timeout_s": 0.05}}
     )
     device = select_hardware(kernel, "vulkan").device

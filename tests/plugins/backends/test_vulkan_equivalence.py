@@ -20,40 +20,22 @@ from typing import Any
 import build_models as bm
 import numpy as np
 import pytest
+from realbackends import MakeKernel, backend_of
 from test_backends_equivalence import assert_close, reference_gru_step, reference_mlp
-from vulkan_env import MakeVulkanKernel, kernel_factory, require_vulkan_device, vulkan_dirs
+from vulkan_env import NO_MEASURE
 
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import ManagedSession, open_session
 
 FP32_TOLERANCE = 1e-5
 FP16_TOLERANCE = 2e-2
-NO_MEASURE = {"cpu": {"measure": False}, "vulkan": {"measure": False}}
-
-
-@pytest.fixture(scope="module")
-def shared_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One data dir for the module: each model is converted once, then reused."""
-    return tmp_path_factory.mktemp("vulkan-data")
-
-
-@pytest.fixture
-def make(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    installed: dict[str, Path],
-    shared_data: Path,
-) -> MakeVulkanKernel:
-    dirs = vulkan_dirs(request, installed)
-    require_vulkan_device()
-    return kernel_factory(tmp_path, dirs, shared_data)
 
 
 def session_on(
-    make: MakeVulkanKernel, backend: str, model: Path, precision: str | None = None
+    make_vulkan: MakeKernel, backend: str, model: Path, precision: str | None = None
 ) -> ManagedSession:
     """The kernel call under test: select the pinned profile, open the model there."""
-    kernel = make("cpu", "vulkan", settings=NO_MEASURE)
+    kernel = make_vulkan("cpu", "vulkan", settings=NO_MEASURE)
     choice = select_hardware(kernel, backend)
     assert choice.device is not None and choice.device.backend == backend
     session = open_session(kernel, model, choice=choice, precision=precision)
@@ -70,12 +52,12 @@ def reference(name: str, feeds: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("name", ["gru_step", "mlp_decoder"])
 def test_vulkan_equals_cpu_in_fp32(
-    make: MakeVulkanKernel, models: dict[str, Path], name: str, batch: int
+    make_vulkan: MakeKernel, models: dict[str, Path], name: str, batch: int
 ) -> None:
     feeds = bm.sample_feeds(name, batch=batch, seed=batch)
     results = {}
     for backend in ("cpu", "vulkan"):
-        with session_on(make, backend, models[name]) as session:
+        with session_on(make_vulkan, backend, models[name]) as session:
             results[backend] = session.run(feeds)
         assert_close(results[backend], reference(name, feeds), 1e-4)  # float32 vs float64
     assert_close(results["vulkan"], results["cpu"], FP32_TOLERANCE)
@@ -83,12 +65,12 @@ def test_vulkan_equals_cpu_in_fp32(
 
 @pytest.mark.parametrize("name", ["gru_step", "mlp_decoder"])
 def test_fp16_is_an_explicit_variant_within_its_tolerance(
-    make: MakeVulkanKernel, models: dict[str, Path], name: str
+    make_vulkan: MakeKernel, models: dict[str, Path], name: str
 ) -> None:
     feeds = bm.sample_feeds(name, batch=2, seed=11)
-    with session_on(make, "vulkan", models[name], precision="fp16") as session:
+    with session_on(make_vulkan, "vulkan", models[name], precision="fp16") as session:
         half = session.run(feeds)
-    with session_on(make, "vulkan", models[name]) as session:
+    with session_on(make_vulkan, "vulkan", models[name]) as session:
         exact = session.run(feeds)
     expected = reference(name, feeds)
     assert_close(half, expected, FP16_TOLERANCE)
@@ -97,9 +79,9 @@ def test_fp16_is_an_explicit_variant_within_its_tolerance(
     assert worst > 1e-5  # fp16 really ran: it is not the fp32 conversion again
 
 
-def test_recurrent_loop_stays_equal(make: MakeVulkanKernel, models: dict[str, Path]) -> None:
+def test_recurrent_loop_stays_equal(make_vulkan: MakeKernel, models: dict[str, Path]) -> None:
     """24 decoder steps, each feeding back its hidden state and the argmax token."""
-    sessions = {b: session_on(make, b, models["gru_step"]) for b in ("cpu", "vulkan")}
+    sessions = {b: session_on(make_vulkan, b, models["gru_step"]) for b in ("cpu", "vulkan")}
     start = bm.sample_feeds("gru_step", batch=1, seed=7)
     state = {b: dict(start) for b in sessions}
     try:
@@ -114,8 +96,8 @@ def test_recurrent_loop_stays_equal(make: MakeVulkanKernel, models: dict[str, Pa
             session.close()
 
 
-def test_session_describes_its_tensors(make: MakeVulkanKernel, models: dict[str, Path]) -> None:
-    with session_on(make, "vulkan", models["gru_step"]) as session:
+def test_session_describes_its_tensors(make_vulkan: MakeKernel, models: dict[str, Path]) -> None:
+    with session_on(make_vulkan, "vulkan", models["gru_step"]) as session:
         inputs = {t.name: t for t in session.inputs}
         outputs = {t.name: t for t in session.outputs}
         assert (inputs["token"].dtype, inputs["token"].shape) == ("int64", ("batch",))
@@ -124,12 +106,10 @@ def test_session_describes_its_tensors(make: MakeVulkanKernel, models: dict[str,
         assert set(outputs) == {"logits", "hidden_out"}
 
 
-def test_bad_feeds_are_reported(make: MakeVulkanKernel, models: dict[str, Path]) -> None:
-    kernel = make("cpu", "vulkan", settings=NO_MEASURE)
+def test_bad_feeds_are_reported(make_vulkan: MakeKernel, models: dict[str, Path]) -> None:
+    kernel = make_vulkan("cpu", "vulkan", settings=NO_MEASURE)
     choice = select_hardware(kernel, "vulkan")
     assert choice.device is not None
-    from vulkan_env import backend_of
-
     session = backend_of(kernel, "vulkan").create_session(models["gru_step"], choice.device)
     feeds = bm.sample_feeds("gru_step", batch=2)
     with pytest.raises(ValueError, match="missing input 'hidden'"):
@@ -144,10 +124,10 @@ def test_bad_feeds_are_reported(make: MakeVulkanKernel, models: dict[str, Path])
 
 
 def test_threads_option_gives_the_same_results(
-    make: MakeVulkanKernel, models: dict[str, Path]
+    make_vulkan: MakeKernel, models: dict[str, Path]
 ) -> None:
     feeds = bm.sample_feeds("mlp_decoder", batch=1, seed=4)
-    kernel = make("cpu", "vulkan", settings=NO_MEASURE)
+    kernel = make_vulkan("cpu", "vulkan", settings=NO_MEASURE)
     choice = select_hardware(kernel, "vulkan")
     with open_session(kernel, models["mlp_decoder"], choice=choice, threads=2) as session:
         assert session.device.backend == "vulkan"

@@ -16,12 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from vulkan_env import (
-    MakeVulkanKernel,
-    kernel_factory,
-    require_vulkan_device,
-    vulkan_dirs,
-)
+from realbackends import MakeKernel, run_cli
+from vulkan_env import require_vulkan_device, vulkan_dirs
 
 from lmms_magenta.hardware import Device, select_hardware
 
@@ -32,20 +28,20 @@ def dirs(request: pytest.FixtureRequest, installed: dict[str, Path]) -> dict[str
 
 
 @pytest.fixture
-def make(tmp_path: Path, dirs: dict[str, Path]) -> MakeVulkanKernel:
-    require_vulkan_device()
-    return kernel_factory(tmp_path, dirs, tmp_path / "data")
+def vulkan_data(tmp_path: Path) -> Path:
+    """A fresh data folder per test: measuring converts the probe model into it."""
+    return tmp_path / "data"
 
 
-def vulkan_devices(make: MakeVulkanKernel, **kw: object) -> list[Device]:
-    choice = select_hardware(make("cpu", "vulkan", **kw), refresh=True)
+def vulkan_devices(make_vulkan: MakeKernel, **kw: object) -> list[Device]:
+    choice = select_hardware(make_vulkan("cpu", "vulkan", **kw), refresh=True)
     return [d for d in choice.devices if d.backend == "vulkan"]
 
 
-def test_devices_have_real_names_and_types(make: MakeVulkanKernel) -> None:
+def test_devices_have_real_names_and_types(make_vulkan: MakeKernel) -> None:
     import ncnn
 
-    devices = vulkan_devices(make, settings={"vulkan": {"measure": False}})
+    devices = vulkan_devices(make_vulkan, settings={"vulkan": {"measure": False}})
     assert [d.id for d in devices] == [str(i) for i in range(ncnn.get_gpu_count())]
     for device in devices:
         info = ncnn.get_gpu_info(int(device.id))
@@ -57,8 +53,8 @@ def test_devices_have_real_names_and_types(make: MakeVulkanKernel) -> None:
         assert device.kind == ("cpu" if device.details["emulated"] else "gpu")
 
 
-def test_lavapipe_is_cpu_class_and_auto_does_not_pick_it(make: MakeVulkanKernel) -> None:
-    devices = vulkan_devices(make)
+def test_lavapipe_is_cpu_class_and_auto_does_not_pick_it(make_vulkan: MakeKernel) -> None:
+    devices = vulkan_devices(make_vulkan)
     emulated = [d for d in devices if d.details["emulated"]]
     if not emulated:
         pytest.skip("no CPU-emulated Vulkan device (lavapipe) on this machine")
@@ -68,21 +64,21 @@ def test_lavapipe_is_cpu_class_and_auto_does_not_pick_it(make: MakeVulkanKernel)
         assert device.details["speed_bonus"] == 0 and device.details["probe_us"] > 0
     if "llvmpipe" in " ".join(d.name for d in emulated):
         assert any(d.details["device_type"] == "cpu" for d in emulated)
-    choice = select_hardware(make("cpu", "vulkan"))
+    choice = select_hardware(make_vulkan("cpu", "vulkan"))
     assert choice.device is not None and choice.device.key == "cpu:cpu"
     assert choice.device.preference > max(d.preference for d in emulated)
 
 
-def test_pinning_picks_the_vulkan_device(make: MakeVulkanKernel) -> None:
+def test_pinning_picks_the_vulkan_device(make_vulkan: MakeKernel) -> None:
     off = {"vulkan": {"measure": False}, "cpu": {"measure": False}}
     for profile in ("vulkan", "vulkan:0"):
-        choice = select_hardware(make("cpu", "vulkan", backend=profile, settings=off))
+        choice = select_hardware(make_vulkan("cpu", "vulkan", backend=profile, settings=off))
         assert choice.device is not None and choice.device.key == "vulkan:0"
         assert choice.fallback_reason is None and choice.reason.startswith("pinned")
 
 
-def test_bad_setting_breaks_only_the_vulkan_plugin(make: MakeVulkanKernel) -> None:
-    kernel = make("cpu", "vulkan", settings={"vulkan": {"convert_timeout_s": -1}})
+def test_bad_setting_breaks_only_the_vulkan_plugin(make_vulkan: MakeKernel) -> None:
+    kernel = make_vulkan("cpu", "vulkan", settings={"vulkan": {"convert_timeout_s": -1}})
     choice = select_hardware(kernel)
     assert choice.device is not None and choice.device.key == "cpu:cpu"
     assert kernel.plugins["vulkan"].state == "broken"
@@ -120,20 +116,8 @@ def test_no_vulkan_driver_means_no_device_and_a_reason(
 def test_hardware_json_lists_vulkan(dirs: dict[str, Path], tmp_path: Path) -> None:
     """The CLI lists the vulkan device with its type; ncnn's chatter stays off stderr."""
     require_vulkan_device()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LMMS_MAGENTA_")}
-    env["PYTHONPATH"] = os.pathsep.join(str(dirs[n]) for n in ("cpu", "openvino", "vulkan"))
-    env["LMMS_MAGENTA_DISABLE"] = "*"
-    env["LMMS_MAGENTA_ENABLE"] = "cpu,openvino,vulkan"
-    for kind in ("CONFIG", "DATA", "CACHE"):
-        env[f"LMMS_MAGENTA_{kind}_DIR"] = str(tmp_path / kind.lower())
-    cli = "import sys; from lmms_magenta.cli import main; sys.exit(main())"
-    result = subprocess.run(
-        [sys.executable, "-c", cli, "hardware", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    names = ("cpu", "openvino", "vulkan")
+    result = run_cli(dirs, tmp_path, "hardware", "--json", names=names)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     doc = json.loads(result.stdout)

@@ -4,7 +4,6 @@ clips, the CLI with the groove plugins, and rendering with the real LMMS."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,7 @@ from typing import Any
 import pytest
 from groove_support import PLUGINS, funk_notes
 
-from lmms_magenta.lmms.render import render_project
-from lmms_magenta.testing import CliResult, CliRunnerFn, write_midi_clip
+from lmms_magenta.testing import CliResult, CliRunnerFn, RenderFn, write_midi_clip
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,23 +44,8 @@ def groove_cli(lmms_cli: CliRunnerFn) -> Callable[..., CliResult]:
     return run
 
 
-LMMS = shutil.which("lmms")
-
-
 @pytest.fixture(scope="session")
-def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
-    """``render(project) -> float32 samples [frames, 2]`` with the real LMMS (headless)."""
-    if LMMS is None:
-        pytest.skip("the lmms program is not installed (apt-get install lmms); CI runs this")
-    sf = pytest.importorskip("soundfile", reason="soundfile is needed to read renders")
-    workdir = tmp_path_factory.mktemp("lmms-render")
-    counter = iter(range(1_000_000))
-
-    def _render(project: Path) -> Any:
-        out = workdir / f"render{next(counter)}.wav"
-        # the kernel's runner: headless, private LMMS config, retries a crashed render
-        render_project(project, out, float32=True, lmms=LMMS, workdir=workdir)
-        data, _ = sf.read(out, dtype="float32", always_2d=True)
-        return data
-
-    return _render
+def render(lmms_render: RenderFn) -> Callable[[Path], Any]:
+    """``render(project) -> float32 samples [frames, 2]`` with the real LMMS (headless,
+    retried when LMMS crashes mid-render; skips when lmms is not installed)."""
+    return lambda project: lmms_render(project)[0]

@@ -2,10 +2,14 @@
 
 Two graphs, built with ``onnx.helper`` like the runtime figures in FACTS.md but tiny:
 
-- an MLP VAE decoder ``z [batch, Z] -> hit_logits [batch, 32, 9]`` (fits the built-in
-  task ``drums-vae-2bar-decoder``);
+- an MLP VAE decoder ``z [batch, Z] -> hit_logits [batch, 32, 9]`` (task
+  ``fx-drums-decoder``, defined inline by :data:`DRUMS_CONTRACT`);
 - one GRU decoder step ``token [batch] int64, h [1, batch, H] -> logits [batch, V],
   h_out [1, batch, H]`` (task ``fx-rnn-step``, defined inline by :data:`RNN_CONTRACT`).
+
+Both tasks are test-local: like a real feature, the fixture plugin ``fxshipped`` ships
+their contracts in its manifests and so registers them. They deliberately do not reuse
+a real feature's task name, so the tests hold whichever features are installed.
 
 Also used by the fixture distribution builder in conftest.py (no pytest imports here).
 """
@@ -19,9 +23,15 @@ from typing import Any
 
 import numpy as np
 import onnx
+from lmms_magenta_models.tasks import Contract, parse_contract
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
+DRUMS_TASK = "fx-drums-decoder"
+DRUMS_CONTRACT: dict[str, Any] = {
+    "inputs": {"z": {"dtype": "float32", "shape": ["batch", "z_dim"]}},
+    "outputs": {"hit_logits": {"dtype": "float32", "shape": ["batch", 32, 9]}},
+}
 RNN_TASK = "fx-rnn-step"
 RNN_CONTRACT: dict[str, Any] = {
     "inputs": {
@@ -33,6 +43,15 @@ RNN_CONTRACT: dict[str, Any] = {
         "h_out": {"dtype": "float32", "shape": [1, "batch", 8]},
     },
 }
+
+
+def contract_of(data: dict[str, Any]) -> Contract:
+    """The parsed form of a contract written as manifest JSON (ValueError if invalid)."""
+    problems: list[str] = []
+    contract = parse_contract(data, "contract", problems)
+    if contract is None:
+        raise ValueError("; ".join(problems))
+    return contract
 
 
 def _weights(rng: np.random.Generator, name: str, *shape: int) -> onnx.TensorProto:
@@ -137,7 +156,7 @@ def manifest_for(
     *,
     name: str,
     version: str = "1.0.0",
-    task: str = "drums-vae-2bar-decoder",
+    task: str = DRUMS_TASK,
     contract: dict[str, Any] | None = None,
     files: tuple[str, ...] = ("model.onnx", "MODEL_CARD.md"),
 ) -> dict[str, Any]:
@@ -175,7 +194,7 @@ def model_dir(
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "mlp":
         mlp_decoder(folder / "model.onnx", seed=seed, hidden=hidden)
-        task, contract = "drums-vae-2bar-decoder", None
+        task, contract = DRUMS_TASK, DRUMS_CONTRACT
     else:
         gru_step(folder / "model.onnx", seed=seed)
         task, contract = RNN_TASK, RNN_CONTRACT

@@ -6,26 +6,25 @@ from pathlib import Path
 
 import pytest
 from lmms_magenta_models.onnx_check import check_onnx_file
-from lmms_magenta_models.tasks import BUILTIN_TASKS, TaskRegistry, parse_contract
-from models_helpers import RNN_CONTRACT, gru_step, mlp_decoder
+from lmms_magenta_models.tasks import TaskRegistry
+from models_helpers import (
+    DRUMS_CONTRACT,
+    DRUMS_TASK,
+    RNN_CONTRACT,
+    contract_of,
+    gru_step,
+    mlp_decoder,
+)
 from onnx import TensorProto
 
 from lmms_magenta.errors import ModelError
 
-DECODER = BUILTIN_TASKS["drums-vae-2bar-decoder"]
-
-
-def _contract(data: dict) -> object:
-    problems: list[str] = []
-    contract = parse_contract(data, "contract", problems)
-    assert not problems
-    return contract
+DECODER = contract_of(DRUMS_CONTRACT)
+_contract = contract_of
 
 
 def test_fitting_models_pass_and_report_their_opset(tmp_path: Path) -> None:
-    assert (
-        check_onnx_file(mlp_decoder(tmp_path / "mlp.onnx"), DECODER, "drums-vae-2bar-decoder") == 17
-    )
+    assert check_onnx_file(mlp_decoder(tmp_path / "mlp.onnx"), DECODER, DRUMS_TASK) == 17
     assert check_onnx_file(gru_step(tmp_path / "gru.onnx"), _contract(RNN_CONTRACT), "rnn") == 17
 
 
@@ -37,10 +36,10 @@ def test_every_mismatch_is_listed(tmp_path: Path) -> None:
         extra_input=True,  # an input the task does not feed
     )
     with pytest.raises(ModelError) as err:
-        check_onnx_file(path, DECODER, "drums-vae-2bar-decoder")
+        check_onnx_file(path, DECODER, DRUMS_TASK)
     message = str(err.value)
     assert message.startswith(
-        f"{path}: model does not fit the contract of task 'drums-vae-2bar-decoder', 3 mismatches"
+        f"{path}: model does not fit the contract of task '{DRUMS_TASK}', 3 mismatches"
     )
     assert "input 'z' has dtype float64, the task needs float32" in message
     assert (
@@ -53,7 +52,7 @@ def test_every_mismatch_is_listed(tmp_path: Path) -> None:
 def test_fixed_dims_and_ranks_must_match(tmp_path: Path) -> None:
     path = mlp_decoder(tmp_path / "wide.onnx", classes=8)  # 32 x 8 instead of 32 x 9
     with pytest.raises(ModelError, match="output 'hit_logits' dim 2 is 8, the task needs 9"):
-        check_onnx_file(path, DECODER, "drums-vae-2bar-decoder")
+        check_onnx_file(path, DECODER, DRUMS_TASK)
     rank = _contract(
         {
             "inputs": {"z": {"dtype": "float32", "shape": ["batch", "z_dim", 1]}},
@@ -98,34 +97,33 @@ def test_the_onnx_checker_and_unreadable_files(tmp_path: Path) -> None:
         check_onnx_file(broken, DECODER)
 
 
-def test_registry_plugin_contracts_replace_builtin_ones_first_plugin_wins() -> None:
+def test_registry_the_first_plugin_owns_a_task() -> None:
     registry = TaskRegistry()
+    assert registry.names() == []  # no built-in table: features define their tasks
     mine = _contract(RNN_CONTRACT)
-    assert registry.register("drums-vae-2bar-decoder", mine, "plugin 'a'") is None
-    assert registry.get("drums-vae-2bar-decoder") == mine
+    assert registry.register("beat-step", mine, "plugin 'a'") is None
+    assert (registry.get("beat-step"), registry.owner("beat-step")) == (mine, "plugin 'a'")
+    assert registry.register("beat-step", _contract(RNN_CONTRACT), "plugin 'c'") is None
+    assert registry.owner("beat-step") == "plugin 'a'"  # the same contract: no conflict
     other = _contract(
         {
             "inputs": {"x": {"dtype": "float32", "shape": [1]}},
             "outputs": {"y": {"dtype": "float32", "shape": [1]}},
         }
     )
-    warning = registry.register("drums-vae-2bar-decoder", other, "plugin 'b'")
-    assert warning == (
-        "task 'drums-vae-2bar-decoder' of plugin 'b' is ignored: plugin 'a' defines it differently"
-    )
-    with pytest.raises(ModelError, match="unknown task 'nope' \\(known tasks: "):
+    warning = registry.register("beat-step", other, "plugin 'b'")
+    assert warning == "task 'beat-step' of plugin 'b' is ignored: plugin 'a' defines it differently"
+    assert registry.get("beat-step") == mine
+
+
+def test_registry_require_prefers_the_registered_contract() -> None:
+    registry = TaskRegistry()
+    with pytest.raises(ModelError, match=r"unknown task 'nope' \(known tasks: none; "):
         registry.require("nope")
-    assert registry.require("nope", other) is other
-
-
-def test_builtin_tasks_the_features_need() -> None:
-    assert {
-        "groove-vae-2bar",
-        "drums-vae-2bar-encoder",
-        "drums-vae-2bar-decoder",
-        "melody-vae-2bar-encoder",
-        "melody-vae-2bar-decoder",
-    } <= set(BUILTIN_TASKS)
-    groove = BUILTIN_TASKS["groove-vae-2bar"]
-    assert str(groove.inputs["style"]) == "int64[batch]"
-    assert set(groove.outputs) == {"out_hits", "velocities", "offsets", "z"}
+    registry.register("beat-step", _contract(RNN_CONTRACT), "plugin 'a'")
+    with pytest.raises(ModelError, match=r"unknown task 'nope' \(known tasks: beat-step; ") as err:
+        registry.require("nope", path="/x/model.json")
+    assert str(err.value).startswith("/x/model.json: ")
+    inline = _contract(DRUMS_CONTRACT)
+    assert registry.require("nope", inline) is inline
+    assert registry.require("beat-step", inline) == _contract(RNN_CONTRACT)

@@ -8,8 +8,7 @@ import pytest
 from lmms_magenta_models.drift import measure_drift_isolated
 from lmms_magenta_models.manifest import load_manifest
 from lmms_magenta_models.operations import convert
-from lmms_magenta_models.tasks import BUILTIN_TASKS
-from models_helpers import mlp_decoder, model_dir
+from models_helpers import DRUMS_CONTRACT, contract_of, mlp_decoder, model_dir
 
 from lmms_magenta.errors import ModelError
 
@@ -99,7 +98,7 @@ def test_a_variant_onnxruntime_cannot_run_is_refused_cleanly(tmp_path) -> None:
         measure_drift_isolated(
             reference,
             broken,
-            BUILTIN_TASKS["drums-vae-2bar-decoder"],
+            contract_of(DRUMS_CONTRACT),
             2,
             what="the int8 variant of m@1",
         )

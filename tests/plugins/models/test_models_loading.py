@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 from lmms_magenta_models import ModelRepository
+from models_helpers import DRUMS_TASK
 
 from lmms_magenta.errors import ModelError
 
@@ -27,7 +28,7 @@ def _feeds(batch: int = 2) -> dict:
 
 def test_a_session_runs_on_the_profiles_device(env) -> None:
     repo = env.repo()
-    session = repo.session("fx-drums", task="drums-vae-2bar-decoder")
+    session = repo.session("fx-drums", task=DRUMS_TASK)
     assert env.ort_events() == []  # lazy: nothing opened yet
     out = session.run(_feeds())
     assert out["hit_logits"].shape == (2, 32, 9)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import shutil
 
 import pytest
 from lmms_magenta_models.repository import parse_spec
-from models_helpers import RNN_TASK, model_dir
+from models_helpers import (
+    DRUMS_CONTRACT,
+    DRUMS_TASK,
+    RNN_TASK,
+    contract_of,
+    manifest_for,
+    model_dir,
+)
 
 from lmms_magenta.errors import ModelError
 
@@ -48,10 +57,36 @@ def test_a_shipped_contract_registers_its_task(env) -> None:
     assert set(model.contract.inputs) == {"token", "h"}
 
 
+def _store_model(env, name: str, task: str, contract: dict | None) -> None:
+    """A store model (the fixture MLP) whose manifest names ``task`` and ``contract``."""
+    folder = model_dir(env.store / name / "1.0.0", name=name)
+    data = manifest_for(folder, name=name, task=task, contract=contract)
+    (folder / "model.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_registered_contract_wins_over_a_store_manifests_own(env) -> None:
+    odd = copy.deepcopy(DRUMS_CONTRACT)
+    odd["outputs"] = {"other": {"dtype": "float32", "shape": ["batch", 3]}}
+    _store_model(env, "odd", DRUMS_TASK, odd)
+    model = env.repo().resolve("odd", task=DRUMS_TASK)
+    assert model.contract == contract_of(DRUMS_CONTRACT)
+
+
+def test_an_unregistered_task_needs_the_manifests_own_contract(env) -> None:
+    _store_model(env, "own", "my-own-task", DRUMS_CONTRACT)
+    _store_model(env, "orphan", "no-such-feature-task", None)
+    repo = env.repo()
+    assert repo.resolve("own").contract == contract_of(DRUMS_CONTRACT)
+    assert repo.tasks.get("my-own-task") is None  # only shipped manifests register tasks
+    with pytest.raises(ModelError) as err:
+        repo.resolve("orphan")
+    message = str(err.value)
+    assert message.startswith(f"{env.store / 'orphan' / '1.0.0' / 'model.json'}: ")
+    assert f"unknown task 'no-such-feature-task' (known tasks: {DRUMS_TASK}, {RNN_TASK};" in message
+
+
 def test_resolve_checks_the_task(env) -> None:
-    with pytest.raises(
-        ModelError, match="made for task 'drums-vae-2bar-decoder', not 'groove-vae-2bar'"
-    ):
+    with pytest.raises(ModelError, match=f"made for task '{DRUMS_TASK}', not 'groove-vae-2bar'"):
         env.repo().resolve("fx-drums", task="groove-vae-2bar")
 
 

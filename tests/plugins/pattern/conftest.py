@@ -4,8 +4,6 @@ input clips written with mido, and rendering with the real LMMS."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ import pytest
 from pattern_support import PLUGINS, drum_notes, melody_notes
 
 from lmms_magenta.kernel import Kernel
-from lmms_magenta.testing import CliResult, CliRunnerFn, KernelFactory, write_midi_clip
+from lmms_magenta.testing import CliResult, CliRunnerFn, KernelFactory, RenderFn, write_midi_clip
 
 
 @pytest.fixture
@@ -71,33 +69,8 @@ def melody_midi(tmp_path: Path) -> Path:
     return write_midi_clip(tmp_path / "tune.mid", melody_notes(), bpm=110, name="Tune")
 
 
-LMMS = shutil.which("lmms")
-
-
 @pytest.fixture(scope="session")
-def render(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
-    """``render(project) -> float32 samples [frames, 2]`` with the real LMMS (headless)."""
-    if LMMS is None:
-        pytest.skip("the lmms program is not installed (apt-get install lmms); CI runs this")
-    sf = pytest.importorskip("soundfile", reason="soundfile is needed to read renders")
-    workdir = tmp_path_factory.mktemp("lmms-render")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(workdir))
-    counter = iter(range(1_000_000))
-
-    def _render(project: Path) -> Any:
-        out = workdir / f"render{next(counter)}.wav"
-        cmd = [LMMS, "--allowroot", "-c", str(workdir / "lmmsrc.xml"), "render", str(project)]
-        proc = subprocess.run(
-            [*cmd, "-o", str(out), "-f", "wav", "-a"],
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-        if proc.returncode != 0 or not out.exists():
-            raise AssertionError(f"lmms render of {project} failed: {proc.stderr[-2000:]!r}")
-        data, _ = sf.read(out, dtype="float32", always_2d=True)
-        return data
-
-    return _render
+def render(lmms_render: RenderFn) -> Callable[[Path], Any]:
+    """``render(project) -> float32 samples [frames, 2]`` with the real LMMS (headless,
+    retried when LMMS crashes mid-render; skips when lmms is not installed)."""
+    return lambda project: lmms_render(project)[0]

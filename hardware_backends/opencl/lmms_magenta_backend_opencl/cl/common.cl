@@ -15,6 +15,16 @@ inline int2 nd_offset2(int i, int8 shape, int8 a, int8 b) {
     return (int2)(oa, ob);
 }
 
+#define LMMS_UNRAVEL3(D) { int c_ = i % shape.D; i /= shape.D; o += c_ * (int4)(a.D, b.D, c.D, 0); }
+
+/* The same for three operands (Where: condition, x, y). */
+inline int4 nd_offset3(int i, int8 shape, int8 a, int8 b, int8 c) {
+    int4 o = (int4)(0);
+    LMMS_UNRAVEL3(s7) LMMS_UNRAVEL3(s6) LMMS_UNRAVEL3(s5) LMMS_UNRAVEL3(s4)
+    LMMS_UNRAVEL3(s3) LMMS_UNRAVEL3(s2) LMMS_UNRAVEL3(s1) LMMS_UNRAVEL3(s0)
+    return o;
+}
+
 inline float lmms_sigmoid(float x) { return 1.0f / (1.0f + exp(-x)); }
 
 /* sum_k a[k * sa] * b[k * sb] in float32. With both operands contiguous (the layout the

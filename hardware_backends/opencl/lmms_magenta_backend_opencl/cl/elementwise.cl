@@ -1,5 +1,5 @@
-/* Elementwise kernels: activations, Clip, binary arithmetic and comparisons with
- * numpy/ONNX broadcasting (strided operands, see common.cl), and Cast.
+/* Elementwise kernels: activations and rounding, Clip, binary arithmetic and comparisons
+ * with numpy/ONNX broadcasting (strided operands, see common.cl), Where, and Cast.
  * Every kernel writes a contiguous output, one work item per element.
  */
 
@@ -15,6 +15,8 @@ LMMS_UNARY(sigmoid_float, lmms_sigmoid(x))
 LMMS_UNARY(tanh_float, tanh(x))
 LMMS_UNARY(exp_float, exp(x))
 LMMS_UNARY(neg_float, -x)
+LMMS_UNARY(ceil_float, ceil(x))
+LMMS_UNARY(floor_float, floor(x))
 
 __kernel void clip_float(__global const float* src, __global float* dst, float2 lim) {
     int i = (int)get_global_id(0);
@@ -44,6 +46,21 @@ LMMS_ARITHMETIC(float)
 LMMS_ARITHMETIC(long)
 LMMS_ARITHMETIC(int)
 
+/* where_S: out = cond ? x : y, by element size (the values are only moved). */
+#define LMMS_WHERE(T, S)                                                                 \
+__kernel void where_##S(__global const uchar* cond, __global const T* x,                 \
+                        __global const T* y, __global T* out,                            \
+                        int8 shape, int8 sc, int8 sx, int8 sy) {                         \
+    int i = (int)get_global_id(0);                                                       \
+    int4 o = nd_offset3(i, shape, sc, sx, sy);                                           \
+    out[i] = cond[o.x] ? x[o.y] : y[o.z];                                                \
+}
+
+LMMS_WHERE(uchar, 1)
+LMMS_WHERE(uint, 4)
+LMMS_WHERE(ulong, 8)
+
+/* Conversions as in C, like ONNX Runtime: float -> integer truncates toward zero. */
 #define LMMS_CAST(FROM, TO, EXPR)                                                        \
 __kernel void cast_##FROM##_##TO(__global const FROM* src, __global TO* dst) {           \
     int i = (int)get_global_id(0);                                                       \

@@ -1,10 +1,11 @@
-"""Elementwise ops: activations, Clip, arithmetic and comparisons, Cast.
+"""Elementwise ops: activations, rounding, Clip, arithmetic and comparisons, Where, Cast.
 
-Device kernels live in ``cl/elementwise.cl``. Binary ops broadcast like numpy/ONNX
-through strides (a broadcast dimension has stride 0), so no operand is ever expanded
-in memory. Arithmetic runs on float32, int64 and int32; comparisons give bool (stored
-as one byte, like numpy's). Each op also has a numpy form for host values (shape
-arithmetic, constant folding).
+Device kernels live in ``cl/elementwise.cl``. Binary ops and Where broadcast like
+numpy/ONNX through strides (a broadcast dimension has stride 0), so no operand is ever
+expanded in memory. Arithmetic runs on float32, int64 and int32; comparisons give bool
+(stored as one byte, like numpy's). Cast converts as C does (float -> integer truncates
+toward zero, as ONNX Runtime does). Each op also has a numpy form for host values
+(shape arithmetic, constant folding).
 """
 
 from __future__ import annotations
@@ -81,6 +82,29 @@ class Clip(Op):
         return [out]
 
 
+class Where(Op):
+    """``cond ? x : y`` with three-way broadcasting, any dtype (kernel ``where_<size>``)."""
+
+    host_form = True
+
+    def host(self, node: Node, inputs: Sequence[HostArray | None]) -> list[HostArray]:
+        cond, x, y = (np.asarray(v) for v in inputs[:3])
+        return [np.where(cond, x, y).astype(x.dtype)]
+
+    def emit(self, node: Node, inputs: Inputs, b: PlanBuilder) -> list[Value]:
+        assert inputs[0] is not None and inputs[1] is not None and inputs[2] is not None
+        cond, x, y = (b.device(v) for v in (inputs[0], inputs[1], inputs[2]))
+        if cond.dtype != np.bool_ or x.dtype != y.dtype:
+            raise NotImplementedError(
+                f"{node.describe()}: operands {cond.dtype}, {x.dtype}, {y.dtype}"
+            )
+        shape = np.broadcast_shapes(cond.shape, x.shape, y.shape)
+        out = b.alloc(shape, x.dtype)
+        strides = [broadcast_strides(v.shape, shape) for v in (cond, x, y)]
+        b.launch(f"where_{x.dtype.itemsize}", out.size, cond, x, y, out, *pad8(shape, *strides))
+        return [out]
+
+
 def _int_div(a: HostArray, c: HostArray) -> HostArray:
     if a.dtype.kind == "f":
         return np.asarray(a / c, dtype=a.dtype)
@@ -141,6 +165,8 @@ ELEMENTWISE_OPS: dict[str, Op] = {
     "Tanh": Unary("tanh", np.tanh),
     "Exp": Unary("exp", np.exp),
     "Neg": Unary("neg", np.negative),
+    "Ceil": Unary("ceil", np.ceil),
+    "Floor": Unary("floor", np.floor),
     "Clip": Clip(),
     "Add": Binary("add", np.add, compare=False),
     "Sub": Binary("sub", np.subtract, compare=False),
@@ -149,5 +175,6 @@ ELEMENTWISE_OPS: dict[str, Op] = {
     "Greater": Binary("greater", np.greater, compare=True),
     "Less": Binary("less", np.less, compare=True),
     "Equal": Binary("equal", np.equal, compare=True),
+    "Where": Where(),
     "Cast": Cast(),
 }

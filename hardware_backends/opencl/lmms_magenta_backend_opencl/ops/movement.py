@@ -1,8 +1,9 @@
-"""Data-movement ops: Concat, Split, Slice, Transpose, Gather.
+"""Data-movement ops: Concat, Split, Slice, Transpose, Expand, Gather.
 
 On the device each is one strided copy per input or output (``copy_<itemsize>`` in
-``cl/copy.cl``) or one gather (``gather_<itemsize>``), whatever the dtype. Each also has
-a numpy form for values known on the host (shape tensors, constants).
+``cl/copy.cl``; Expand reads broadcast dimensions with stride 0) or one gather
+(``gather_<itemsize>``), whatever the dtype. Each also has a numpy form for values
+known on the host (shape tensors, constants).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..graph import Node
 from ..plan import PlanBuilder
-from ..tensors import DeviceTensor, HostArray, Value, contiguous_strides
+from ..tensors import DeviceTensor, HostArray, Value, broadcast_strides, contiguous_strides
 from .base import Inputs, Op, copy_strided, host_ints, normalize_axis, shape_of, vector
 
 __all__ = ["MOVEMENT_OPS"]
@@ -144,6 +145,29 @@ class Transpose(Op):
         return [out]
 
 
+class Expand(Op):
+    """Broadcast to ``shape`` (numpy rules both ways: a 1 in ``shape`` keeps the input's)."""
+
+    host_form = True
+
+    @staticmethod
+    def _shape(node: Node, data: Value, inputs: Inputs) -> tuple[int, ...]:
+        wanted = host_ints(inputs[1] if len(inputs) > 1 else None, node, "the shape")
+        return tuple(int(d) for d in np.broadcast_shapes(shape_of(data), tuple(wanted)))
+
+    def host(self, node: Node, inputs: Sequence[HostArray | None]) -> list[HostArray]:
+        data = np.asarray(inputs[0])
+        return [np.broadcast_to(data, self._shape(node, data, inputs)).copy()]
+
+    def emit(self, node: Node, inputs: Inputs, b: PlanBuilder) -> list[Value]:
+        assert inputs[0] is not None
+        data = b.device(inputs[0])
+        shape = self._shape(node, data, inputs)
+        out = b.alloc(shape, data.dtype)
+        copy_strided(b, data, out, shape, broadcast_strides(data.shape, shape))
+        return [out]
+
+
 class Gather(Op):
     host_form = True
 
@@ -177,5 +201,6 @@ MOVEMENT_OPS: dict[str, Op] = {
     "Split": Split(),
     "Slice": Slice(),
     "Transpose": Transpose(),
+    "Expand": Expand(),
     "Gather": Gather(),
 }

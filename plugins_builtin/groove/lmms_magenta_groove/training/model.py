@@ -93,7 +93,11 @@ class GrooveVAE(nn.Module):
         return states, self.to_mu(summary), self.to_logvar(summary).clamp(-8.0, 4.0)
 
     def _init(self, z: torch.Tensor, style: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        cond = torch.cat([z, self.style(style)], dim=-1)
+        # looked up as [B, 1, S] and flattened to [B, S]: the same numbers, but pnnx (which
+        # drops the batch axis of the [B] input) then hands ncnn a 1-D embedding like z;
+        # a plain lookup gives ncnn a 2-D one, which its Vulkan path concatenates wrongly
+        style_vec = self.style(style.unsqueeze(-1)).flatten(1)
+        cond = torch.cat([z, style_vec], dim=-1)
         h0 = torch.tanh(self.to_h0(cond))
         h0 = h0.view(-1, self.cfg.dec_layers, self.cfg.dec_hidden).transpose(0, 1).contiguous()
         return cond, h0
@@ -169,7 +173,10 @@ class GrooveVAE(nn.Module):
             x = torch.cat([prev, states[:, t : t + 1], given, cond[:, None], keep], dim=-1)
             o, h = self.decoder(x, h)
             logits, vel, off = self._split(self.head(o))
-            sampled = (torch.sigmoid(logits) > hit_noise[:, t : t + 1]).to(hits.dtype)
+            # p > u written as ceil(clip(p - u, 0, 1)): the same 0/1 for every float
+            # (p - u > 0 exactly when p > u), with ops every backend has (ncnn has no
+            # comparison operator and no cast)
+            sampled = torch.ceil(torch.clamp(torch.sigmoid(logits) - hit_noise[:, t : t + 1], 0, 1))
             hit = keep * given + (1.0 - keep) * sampled
             step = torch.cat([hit, vel * hit, off * hit], dim=-1)
             outs.append(step)

@@ -16,7 +16,7 @@ import numpy as np
 from ..drum_codec import hits_to_classes
 from ..melody_codec import NOTE_OFF, PITCH_MAX, PITCH_MIN
 
-__all__ = ["Windows", "load_windows", "transpose_batch"]
+__all__ = ["Windows", "augment_drums", "load_windows", "transpose_batch"]
 
 
 @dataclass
@@ -74,3 +74,24 @@ def transpose_batch(tokens: np.ndarray, rng: np.random.Generator, max_shift: int
     hi = np.maximum(hi, lo)
     shift = np.floor(lo + rng.random(len(tokens)) * (hi - lo + 1)).astype(np.int64)
     return np.where(is_note, tokens + shift[:, None], tokens)
+
+
+# column indices of the 9 drum classes (drum_codec order)
+_CLOSED_HAT, _TOMS, _RIDE = 2, [4, 5, 6], 8
+
+
+def augment_drums(
+    hits: np.ndarray, rng: np.random.Generator, swap_ride: float = 0.2, drop: float = 0.03
+) -> np.ndarray:
+    """Drum windows ``[B, 32, 9]`` re-orchestrated the way a drummer might play them:
+    the toms in a random order, the time kept on the ride instead of the closed hi-hat
+    (and back) with probability ``swap_ride``, and each hit left out with probability
+    ``drop``. Kick and snare keep their roles, so the groove stays the groove."""
+    out = hits.copy()
+    for i in range(len(out)):
+        out[i][:, _TOMS] = out[i][:, rng.permutation(_TOMS)]
+        if rng.random() < swap_ride:
+            out[i][:, [_CLOSED_HAT, _RIDE]] = out[i][:, [_RIDE, _CLOSED_HAT]]
+    if drop > 0:
+        out = out * (rng.random(out.shape) >= drop)
+    return out

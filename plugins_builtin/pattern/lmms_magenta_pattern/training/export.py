@@ -26,16 +26,18 @@ OPSET = 17
 
 
 def load_checkpoint(path: Path) -> tuple[PatternVAE, dict[str, Any]]:
-    """The model of a training checkpoint (eval mode) and the checkpoint dict."""
+    """The model of a training checkpoint (eval mode, a factorized decoder folded into
+    the plain layers) and the checkpoint dict."""
     st = torch.load(path, weights_only=False)
     model = PatternVAE(VAEConfig(**st["config"]))
     model.load_state_dict(st["model"])
     model.eval()
-    return model, st
+    return model.folded(), st
 
 
 class _DrumDecoder(nn.Module):
-    """Sampling decoder that also returns the hit grid of the chosen classes."""
+    """Sampling decoder that also returns the hit grid of the chosen classes (the
+    one-hot choices times the class -> hits table: exact, and a gather-free graph)."""
 
     table: torch.Tensor
 
@@ -47,8 +49,8 @@ class _DrumDecoder(nn.Module):
     def forward(
         self, z: torch.Tensor, noise: torch.Tensor, temperature: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        classes, logits = self.sampler(z, noise, temperature)
-        return classes, self.table[classes], logits
+        classes, logits, picks = self.sampler.choices(z, noise, temperature)
+        return classes.to(torch.int64), picks @ self.table, logits
 
 
 def _decoder_module(model: PatternVAE) -> nn.Module:
@@ -78,8 +80,29 @@ def _example(model: PatternVAE, batch: int, rng: np.random.Generator) -> tuple[n
     return enc, z, noise, temp
 
 
+def _fix_output_shapes(path: Path, shapes: dict[str, tuple[int | str, ...]]) -> None:
+    """Declare every output dimension but the batch as the number it is.
+
+    The exporter names some fixed dimensions symbolically (``mu`` comes out of a
+    ``Split`` as ``[batch, "Slicemu_dim_1"]``); runtimes that compile for fixed shapes
+    (ncnn through pnnx) need them as numbers."""
+    import onnx
+
+    proto = onnx.load(str(path))
+    for out in proto.graph.output:
+        dims = out.type.tensor_type.shape.dim
+        for dim, want in zip(dims, shapes[out.name], strict=True):
+            if isinstance(want, int):
+                dim.ClearField("dim_param")
+                dim.dim_value = want
+            else:
+                dim.dim_param = want
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(path))
+
+
 def export(model: PatternVAE, encoder_path: Path, decoder_path: Path) -> None:
-    """Write both graphs (batch dimension dynamic)."""
+    """Write both graphs (batch dimension dynamic, every other dimension fixed)."""
     enc_name, dec_out = _names(model)
     enc, z, noise, temp = _example(model, 2, np.random.default_rng(0))
     batch = {0: "batch"}
@@ -103,6 +126,15 @@ def export(model: PatternVAE, encoder_path: Path, decoder_path: Path) -> None:
         opset_version=OPSET,
         dynamo=False,
     )
+    cfg = model.cfg
+    _fix_output_shapes(encoder_path, {"mu": ("batch", cfg.z_dim), "logvar": ("batch", cfg.z_dim)})
+    per_step = {
+        "tokens": ("batch", cfg.steps),
+        "classes": ("batch", cfg.steps),
+        "hits": ("batch", cfg.steps, 9),
+        "logits": ("batch", cfg.steps, cfg.vocab),
+    }
+    _fix_output_shapes(decoder_path, {n: per_step[n] for n in dec_out})
 
 
 @torch.no_grad()

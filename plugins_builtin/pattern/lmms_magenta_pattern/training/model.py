@@ -6,6 +6,15 @@ Decoder: ``z`` -> initial states of a stacked GRU; each step's input is the prev
 step's token embedding concatenated with ``z``; a linear layer gives the logits of the
 step's categorical (130 melody tokens or 512 drum combinations).
 
+With ``factorized`` (drums), training parameterizes the decoder's input embedding and
+its 512 logits through the 9 hit bits of each combination: a combination's embedding is a
+linear map of its bits, and its logit is the sum of per-drum logits for the bits it
+contains plus a per-combination correction. The softmax over the 512 combinations is then
+a product of 9 Bernoullis plus learnt interactions, so rare combinations share what the
+common ones teach (the Groove dataset has ~17k training windows, MusicVAE's drum model
+had millions). :meth:`Decoder.folded` multiplies this out into the plain embedding table
+and output layer, so the exported graph is the same either way.
+
 Training runs the decoder teacher-forced over the whole sequence at once. Export uses
 :class:`SamplingDecoder`: the 32 steps unrolled in one graph, each step picking
 ``argmax(logits / temperature + noise)`` (Gumbel-max sampling with the noise given as
@@ -14,7 +23,7 @@ an input, so the graph is deterministic; zero noise = greedy decoding).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import torch
@@ -44,6 +53,7 @@ class VAEConfig:
     dec_layers: int = 2
     z_dim: int = 64
     dropout: float = 0.1
+    factorized: bool = False  # drums: embedding and logits through the 9 hit bits
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,8 +74,13 @@ class Encoder(nn.Module):
         self.out = nn.Linear(2 * cfg.enc_hidden, 2 * cfg.z_dim)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        _, h = self.rnn(self.embed(x))  # h [2, B, H]
-        mu, logvar = self.out(torch.cat([h[0], h[1]], dim=-1)).chunk(2, dim=-1)
+        seq, _ = self.rnn(self.embed(x))  # [B, T, 2H]
+        # the final states read off the output sequence (forward: last step, backward:
+        # first step) - the same numbers as the GRU's h_n, but pnnx converts a GRU for
+        # ncnn only when its output sequence is what the graph uses
+        size = self.cfg.enc_hidden
+        last = torch.cat([seq[:, -1, :size], seq[:, 0, size:]], dim=-1)
+        mu, logvar = self.out(last).chunk(2, dim=-1)
         return mu, logvar
 
 
@@ -85,6 +100,45 @@ class Decoder(nn.Module):
             dropout=cfg.dropout if cfg.dec_layers > 1 else 0.0,
         )
         self.out = nn.Linear(cfg.dec_hidden, cfg.vocab)
+        if cfg.factorized:
+            if cfg.kind != "drums":
+                raise ValueError("a factorized decoder needs drum combinations")
+            bits = [[(c >> k) & 1 for k in range(9)] for c in range(cfg.vocab)]
+            self.register_buffer("bits", torch.tensor(bits, dtype=torch.float32))
+            self.embed_bits = nn.Linear(9, cfg.embed)
+            self.out_bits = nn.Linear(cfg.dec_hidden, 9)
+            nn.init.zeros_(self.out.weight)  # the per-combination correction starts at 0
+            nn.init.zeros_(self.out.bias)
+
+    def _embedding(self, prev: torch.Tensor) -> torch.Tensor:
+        if not self.cfg.factorized:
+            out: torch.Tensor = self.embed(prev)
+            return out
+        return self._embed_table()[prev]
+
+    def _embed_table(self) -> torch.Tensor:
+        """[vocab + 1, embed]: the bit embedding of every combination, then the start
+        token's own row of ``embed`` (the other rows of ``embed`` are unused)."""
+        return torch.cat([self.embed_bits(self.bits), self.embed.weight[-1:]], dim=0)
+
+    def _logits(self, y: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.out(y)
+        if self.cfg.factorized:
+            out = out + self.out_bits(y) @ self.bits.T
+        return out
+
+    @torch.no_grad()
+    def folded(self) -> Decoder:
+        """The same function as a plain decoder (embedding table + one output layer)."""
+        if not self.cfg.factorized:
+            return self
+        plain = Decoder(replace(self.cfg, factorized=False))
+        plain.init.load_state_dict(self.init.state_dict())
+        plain.rnn.load_state_dict(self.rnn.state_dict())
+        plain.embed.weight.copy_(self._embed_table())
+        plain.out.weight.copy_(self.out.weight + self.bits @ self.out_bits.weight)
+        plain.out.bias.copy_(self.out.bias + self.bits @ self.out_bits.bias)
+        return plain.eval()
 
     def initial_state(self, z: torch.Tensor) -> torch.Tensor:
         h = torch.tanh(self.init(z))  # [B, L*H]
@@ -105,17 +159,16 @@ class Decoder(nn.Module):
             hide = torch.rand(prev.shape, device=prev.device) < input_dropout
             prev = torch.where(hide, torch.full_like(prev, self.cfg.vocab), prev)
         zs = z.unsqueeze(1).expand(-1, targets.shape[1], -1)
-        y, _ = self.rnn(torch.cat([self.embed(prev), zs], dim=-1), self.initial_state(z))
-        logits: torch.Tensor = self.out(y)
-        return logits
+        y, _ = self.rnn(torch.cat([self._embedding(prev), zs], dim=-1), self.initial_state(z))
+        return self._logits(y)
 
     def step(
         self, prev: torch.Tensor, z: torch.Tensor, h: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """One autoregressive step: prev token [B] -> logits [B, V], new state."""
-        x = torch.cat([self.embed(prev), z], dim=-1).unsqueeze(1)
+        x = torch.cat([self._embedding(prev), z], dim=-1).unsqueeze(1)
         y, h = self.rnn(x, h)
-        return self.out(y[:, 0]), h
+        return self._logits(y[:, 0]), h
 
 
 class PatternVAE(nn.Module):
@@ -138,6 +191,15 @@ class PatternVAE(nn.Module):
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if sample_z else mu
         return self.decoder(z, targets, input_dropout), mu, logvar
 
+    def folded(self) -> PatternVAE:
+        """This model with a plain decoder (see :meth:`Decoder.folded`), for export."""
+        if not self.cfg.factorized:
+            return self
+        plain = PatternVAE(replace(self.cfg, factorized=False))
+        plain.encoder.load_state_dict(self.encoder.state_dict())
+        plain.decoder = self.decoder.folded()
+        return plain.eval()
+
     @torch.no_grad()
     def greedy(self, z: torch.Tensor) -> torch.Tensor:
         """Argmax decoding from ``z`` (each step fed its own previous choice) [B, T]."""
@@ -152,26 +214,54 @@ class PatternVAE(nn.Module):
 class SamplingDecoder(nn.Module):
     """The exported decoder: inputs ``z`` [B, Z], ``noise`` [B, T, V] (Gumbel noise,
     zeros for greedy) and ``temperature`` [B]; outputs ``tokens`` [B, T] int64 and
-    ``logits`` [B, T, V] (the logits each choice was made from)."""
+    ``logits`` [B, T, V] (the logits each choice was made from).
+
+    Each step chooses ``argmax(logits / temperature + noise)`` (Gumbel-max sampling),
+    written with ops every backend has - ncnn has no ArgMax and cannot gather by a
+    computed index: the choice is the one-hot ``1 - ceil(clip(max - score, 0, 1))``
+    (exactly 1 where the score is the maximum, else 0), the next step's input is that
+    one-hot times the embedding table, and the token is the one-hot times ``0..V-1``.
+    Both products are exact in float32 (one 1, the rest 0), so this equals the
+    argmax/gather graph bit for bit; only an exact tie of two scores would differ.
+    """
+
+    index: torch.Tensor
 
     def __init__(self, decoder: Decoder) -> None:
         super().__init__()
         self.decoder = decoder
+        vocab = decoder.cfg.vocab
+        self.register_buffer("index", torch.arange(vocab, dtype=torch.float32).unsqueeze(1))
+
+    def choices(
+        self, z: torch.Tensor, noise: torch.Tensor, temperature: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(tokens [B, T] float, logits [B, T, V], one-hot choices [B, T, V])``."""
+        dec, cfg = self.decoder, self.decoder.cfg
+        table = dec._embed_table() if cfg.factorized else dec.embed.weight  # [V + 1, E]
+        # the start token's embedding for every row of the batch, without a batch-sized
+        # constant (pnnx converts for batch 1): 0 * z[:, :1] broadcast onto the row
+        x = z[:, :1] * 0.0 + table[cfg.vocab]
+        h = dec.initial_state(z)
+        temp = temperature.unsqueeze(-1)
+        tokens, logits, picks = [], [], []
+        for t in range(cfg.steps):
+            y, h = dec.rnn(torch.cat([x, z], dim=-1).unsqueeze(1), h)
+            lg = dec._logits(y[:, 0])
+            score = lg / temp + noise[:, t]
+            top = torch.amax(score, dim=-1, keepdim=True)
+            pick = 1.0 - torch.ceil(torch.clamp(top - score, 0.0, 1.0))
+            x = pick @ table[: cfg.vocab]
+            tokens.append(pick @ self.index)
+            logits.append(lg)
+            picks.append(pick)
+        return torch.cat(tokens, dim=1), torch.stack(logits, dim=1), torch.stack(picks, dim=1)
 
     def forward(
         self, z: torch.Tensor, noise: torch.Tensor, temperature: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        cfg = self.decoder.cfg
-        h = self.decoder.initial_state(z)
-        prev = torch.full((z.shape[0],), cfg.vocab, dtype=torch.long, device=z.device)
-        temp = temperature.unsqueeze(-1)
-        tokens, logits = [], []
-        for t in range(cfg.steps):
-            lg, h = self.decoder.step(prev, z, h)
-            prev = torch.argmax(lg / temp + noise[:, t], dim=-1)
-            tokens.append(prev)
-            logits.append(lg)
-        return torch.stack(tokens, dim=1), torch.stack(logits, dim=1)
+        tokens, logits, _ = self.choices(z, noise, temperature)
+        return tokens.to(torch.int64), logits
 
 
 def kl_per_window(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:

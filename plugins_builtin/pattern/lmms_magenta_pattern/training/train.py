@@ -22,7 +22,8 @@ import numpy as np
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .dataset import Windows, load_windows, transpose_batch
+from ..drum_codec import hits_to_classes
+from .dataset import Windows, augment_drums, load_windows, transpose_batch
 from .evaluate import accuracy
 from .model import PatternVAE, VAEConfig, kl_per_window, reconstruction_loss
 
@@ -30,12 +31,14 @@ __all__ = ["main", "train"]
 
 
 def _batch(
-    ws: Windows, idx: np.ndarray, rng: np.random.Generator, augment: bool
+    ws: Windows, idx: np.ndarray, rng: np.random.Generator, args: argparse.Namespace
 ) -> tuple[torch.Tensor, torch.Tensor]:
     if ws.kind == "melody":
-        tok = transpose_batch(ws.enc[idx], rng) if augment else ws.enc[idx]
-        t = torch.from_numpy(tok)
+        t = torch.from_numpy(transpose_batch(ws.enc[idx], rng))
         return t, t
+    if args.drum_augment:
+        hits = augment_drums(ws.enc[idx], rng).astype(np.float32)
+        return torch.from_numpy(hits), torch.from_numpy(hits_to_classes(hits))
     return torch.from_numpy(ws.enc[idx]), torch.from_numpy(ws.target[idx])
 
 
@@ -70,6 +73,8 @@ def train(args: argparse.Namespace) -> Path:
         dec_hidden=args.hidden,
         dec_layers=args.layers,
         z_dim=args.z_dim,
+        dropout=args.dropout,
+        factorized=args.factorized,
     )
     torch.manual_seed(args.seed)
     model = PatternVAE(cfg)
@@ -103,7 +108,7 @@ def train(args: argparse.Namespace) -> Path:
                 beta = args.beta * min(1.0, gstep / max(1, args.warmup_epochs * steps_per_epoch))
                 for g in opt.param_groups:
                     g["lr"] = max(args.lr_min, args.lr * args.lr_decay**gstep)
-                enc, tgt = _batch(tr, perm[b * args.batch : (b + 1) * args.batch], rng, True)
+                enc, tgt = _batch(tr, perm[b * args.batch : (b + 1) * args.batch], rng, args)
                 logits, mu, logvar = model(enc, tgt, input_dropout=args.input_dropout)
                 rec = reconstruction_loss(logits, tgt).mean()
                 kl = kl_per_window(mu, logvar).mean()
@@ -175,6 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hidden", type=int, default=192)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--z-dim", type=int, default=64)
+    ap.add_argument("--dropout", type=float, default=0.1, help="between the decoder's GRU layers")
+    ap.add_argument(
+        "--factorized",
+        action="store_true",
+        help="drums: train the 512 combinations through their 9 hit bits (model.py)",
+    )
+    ap.add_argument(
+        "--drum-augment",
+        action="store_true",
+        help="drums: re-orchestrate training windows (dataset.augment_drums)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument(
