@@ -5,9 +5,11 @@ project's executor on PoCL) and ``vulkan`` (ncnn on lavapipe, converted by pnnx 
 use) distributions. Each shipped model is opened the way a feature opens it -
 ``open_session(kernel, model, choice=select_hardware(kernel, backend))`` - pinned to each
 backend in turn, must run *there* (no fallback), and must give the CPU's outputs for the
-same feeds: floats within :data:`TOLERANCE`, integers (sampled tokens, drum classes,
-drawn hits) identical. The models are found on disk from the features' manifests, so a
-newly shipped model is covered without editing this file.
+same feeds: floats within :data:`TOLERANCE` of the output's scale (float32 rounding
+over 32 recurrent steps grows with the size of the numbers: the drum decoder's logits
+reach ~150), integers (sampled tokens, drum classes) and drawn hits identical. The
+models are found on disk from the features' manifests, so a newly shipped model is
+covered without editing this file.
 
 The feeds are what the features feed: 0/1 hit grids, valid tokens and style ids,
 Gumbel noise for the pattern decoders, uniform thresholds for the groove decoder.
@@ -29,8 +31,16 @@ from lmms_magenta.hardware_sessions import open_session
 from lmms_magenta.kernel import Kernel
 
 BACKENDS = ("cpu", "openvino", "opencl", "vulkan")
-#: largest accepted |backend - cpu| of a float output (all four compute in fp32)
+#: largest accepted |backend - cpu| of a float output, per 10 units of the output's
+#: largest magnitude (at least 1e-4; all four compute in fp32)
 TOLERANCE = 1e-4
+
+
+def tolerance(expected: np.ndarray) -> float:
+    """The accepted difference for one output: 1e-4, or 1e-5 of its largest value."""
+    return TOLERANCE * max(1.0, float(np.abs(expected).max(initial=0.0)) / 10.0)
+
+
 NO_MEASURE = {name: {"measure": False} for name in BACKENDS}
 
 
@@ -107,9 +117,9 @@ def test_every_backend_gives_the_cpu_results(kernel: Kernel, model: Path) -> Non
             for name, value in want.items():
                 what = f"{model.relative_to(ROOT)} {name} on {backend}"
                 assert got[name].shape == value.shape and got[name].dtype == value.dtype, what
-                if value.dtype.kind == "f":
+                if value.dtype.kind == "f" and name != "hits":
                     np.testing.assert_allclose(
-                        got[name], value, rtol=0, atol=TOLERANCE, err_msg=what
+                        got[name], value, rtol=0, atol=tolerance(value), err_msg=what
                     )
                 else:
                     np.testing.assert_array_equal(got[name], value, err_msg=what)

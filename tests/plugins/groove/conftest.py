@@ -1,5 +1,6 @@
-"""Shared fixtures for the groove plugin tests: the Groove MIDI Dataset, generated MIDI
-clips, the CLI with the groove plugins, and rendering with the real LMMS."""
+"""Shared fixtures for the groove plugin tests: generated MIDI clips, the CLI with the
+groove plugins, and rendering with the real LMMS (the Groove MIDI Dataset fixture,
+``groove_data``, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,6 @@ import pytest
 from groove_support import PLUGINS, funk_notes
 
 from lmms_magenta.testing import CliResult, CliRunnerFn, RenderFn, write_midi_clip
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="session")
-def groove_data() -> Path:
-    """The Groove MIDI Dataset folder (``LMMS_MAGENTA_GROOVE_DATA`` or ../shared/data/groove)."""
-    path = Path(os.environ.get("LMMS_MAGENTA_GROOVE_DATA", REPO.parent / "shared/data/groove"))
-    if not (path / "info.csv").exists():
-        pytest.skip(f"Groove MIDI Dataset not found at {path} (set LMMS_MAGENTA_GROOVE_DATA)")
-    return path
-
 
 # --- feature tests: generated MIDI clips, the CLI, the real LMMS ----------------------------
 

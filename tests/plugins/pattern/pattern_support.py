@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
+from lmms_magenta_pattern.plugin import MODELS_DIR
 
 from lmms_magenta.music import Clip, drum_class
 from lmms_magenta.testing import MidiNote
@@ -64,3 +66,14 @@ def drum_grid(clip: Clip) -> np.ndarray:
         assert cls is not None and n.start % st == 0
         grid[n.start // st, int(cls)] = 1
     return grid
+
+
+def shipped_session(name: str) -> Any:
+    """A plain onnxruntime session (one thread) on the shipped model ``name``."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    return ort.InferenceSession(
+        str(MODELS_DIR / name / "model.onnx"), so, providers=["CPUExecutionProvider"]
+    )

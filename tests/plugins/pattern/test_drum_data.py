@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from lmms_magenta_pattern.drum_codec import classes_to_hits, hits_to_classes
 from lmms_magenta_pattern.training.drum_data import _performance_grid, primary_style
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def groove_data() -> Path:
-    path = Path(os.environ.get("LMMS_MAGENTA_GROOVE_DATA", REPO.parent / "shared/data/groove"))
-    if not (path / "info.csv").exists():
-        pytest.skip(f"Groove MIDI Dataset not found at {path} (set LMMS_MAGENTA_GROOVE_DATA)")
-    return path
 
 
 def test_primary_style() -> None:

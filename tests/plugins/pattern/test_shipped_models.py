@@ -16,6 +16,7 @@ from lmms_magenta_pattern.drum_codec import classes_to_hits, hits_to_classes
 from lmms_magenta_pattern.melody_codec import notes_to_tokens
 from lmms_magenta_pattern.plugin import MODEL_NAMES, MODELS_DIR, lmms_magenta_models
 from lmms_magenta_pattern.sampling import decoder_inputs, load_latent_info
+from pattern_support import shipped_session
 
 ort = pytest.importorskip("onnxruntime", reason="onnxruntime runs the shipped models")
 
@@ -27,14 +28,6 @@ def _manifest(name: str) -> dict[str, Any]:
         (MODELS_DIR / name / "model.json").read_text(encoding="utf-8")
     )
     return data
-
-
-def _session(name: str) -> Any:
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    return ort.InferenceSession(
-        str(MODELS_DIR / name / "model.onnx"), so, providers=["CPUExecutionProvider"]
-    )
 
 
 def test_the_hook_returns_every_manifest() -> None:
@@ -60,16 +53,18 @@ def test_manifest_is_valid_and_the_graph_fits_its_contract(name: str) -> None:
     assert (
         check.check_onnx_file(MODELS_DIR / name / "model.onnx", man.contract, man.task) == man.opset
     )
-    # the model must clearly beat every simple guess (the 0.90 goal: docs/pattern.md)
+    # the 0.90 goal (docs/pattern.md), far above every simple guess; the drum figure is
+    # measured again from the dataset by test_model_accuracy.py
     guesses = [v for k, v in man.metrics.items() if k.startswith("validation.baseline_")]
-    assert man.metrics["validation.sampled_accuracy"] >= max(guesses) + 0.25
+    assert man.metrics["validation.sampled_accuracy"] >= 0.90
+    assert man.metrics["validation.sampled_accuracy"] >= max(guesses) + 0.4
 
 
 @pytest.mark.parametrize("name", [n for n in MODEL_NAMES if n.endswith("decoder")])
 def test_decoder_outputs_have_contract_shapes_and_are_deterministic(name: str) -> None:
     man = _manifest(name)
     cfg = man["extra"]["config"]
-    sess = _session(name)
+    sess = shipped_session(name)
     feed = decoder_inputs(
         np.random.default_rng(1).standard_normal((8, cfg["z_dim"])),
         0.8,
@@ -111,8 +106,9 @@ def test_melody_round_trip_through_encoder_and_decoder() -> None:
         for s, p in zip(range(0, 32, 2), [60, 62, 64, 65, 67, 69, 71, 72] * 2, strict=True)
     ]
     tokens = notes_to_tokens(notes)[None, :]
-    mu, _ = _session("melody-vae-2bar-encoder").run(None, {"tokens": tokens})
-    out = _session("melody-vae-2bar-decoder").run(None, decoder_inputs(mu, 0.0, None, 130))[0]
+    mu, _ = shipped_session("melody-vae-2bar-encoder").run(None, {"tokens": tokens})
+    decoder = shipped_session("melody-vae-2bar-decoder")
+    out = decoder.run(None, decoder_inputs(mu, 0.0, None, 130))[0]
     assert (out == tokens).mean() >= 0.9
 
 
@@ -122,6 +118,7 @@ def test_drum_round_trip_through_encoder_and_decoder() -> None:
     hits[0, ::2, 2] = 1  # closed hi-hat 8ths
     hits[0, ::8, 0] = 1  # kick on 1 and 3
     hits[0, 4::8, 1] = 1  # snare on 2 and 4
-    mu, _ = _session("drums-vae-2bar-encoder").run(None, {"hits": hits})
-    classes = _session("drums-vae-2bar-decoder").run(None, decoder_inputs(mu, 0.0, None, 512))[0]
+    mu, _ = shipped_session("drums-vae-2bar-encoder").run(None, {"hits": hits})
+    decoder = shipped_session("drums-vae-2bar-decoder")
+    classes = decoder.run(None, decoder_inputs(mu, 0.0, None, 512))[0]
     assert (classes == hits_to_classes(hits)).mean() >= 0.9

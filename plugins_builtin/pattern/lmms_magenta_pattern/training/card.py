@@ -104,6 +104,17 @@ def _stats(st: dict[str, Any]) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in st.items() if k != "seconds")
 
 
+def training_minutes(history: list[dict[str, Any]]) -> float:
+    """Minutes of training over all sessions: each (re)start counts its ``minutes`` from
+    zero, so a session's last value is added whenever the next one starts again lower."""
+    total, last = 0.0, 0.0
+    for row in history:
+        if row["minutes"] < last:
+            total += last
+        last = row["minutes"]
+    return total + last
+
+
 def _training_notes(args: dict[str, Any]) -> str:
     """What the drum model's training did beyond the plain recipe (from its arguments)."""
     notes = ""
@@ -136,7 +147,7 @@ def model_card(f: dict[str, Any], metrics: dict[str, float]) -> str:
         "(MusicVAE's melody encoding)"
     )
     styles = ", ".join(f"{n} ({c})" for n, c in zip(f["labels"], f["style_counts"], strict=True))
-    h = f["history"][-1]
+    minutes = training_minutes(f["history"])
     eff = f["effect"]
     rows = [
         ("model, teacher-forced", metrics["validation.teacher_forced_accuracy"]),
@@ -183,7 +194,7 @@ Decoder: `z` -> initial states (tanh) of a {cfg["dec_layers"]}-layer GRU ({cfg["
 each step reads the previous step's embedding concatenated with `z`; a linear layer gives
 {cfg["vocab"]} logits. Loss: cross-entropy summed over steps + beta * max(KL - free bits, 0),
 beta ramped to {args.get("beta")} with {args.get("free_bits")} free nats; Adam; torch on one CPU
-thread for {f["epochs"]} epochs ({h["minutes"]:.0f} min).{_training_notes(args)} The decoder graph
+thread for {f["epochs"]} epochs ({minutes:.0f} min).{_training_notes(args)} The decoder graph
 unrolls all 32 steps and chooses each step as `argmax(logits / temperature + noise)`
 (Gumbel-max sampling; the noise is an input, so the graph is deterministic; zero noise =
 greedy), written as a one-hot `1 - ceil(clip(max - score, 0, 1))` that then multiplies the

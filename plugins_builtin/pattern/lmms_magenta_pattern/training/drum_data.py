@@ -52,7 +52,10 @@ def _current(out: Path, key: str) -> bool:
     if not out.exists():
         return False
     with np.load(out) as z:
-        return bool(json.loads(str(z["meta"])).get("key") == key)
+        meta = json.loads(str(z["meta"]))
+    # a cache of one split only (tests build those) is never the training cache
+    both = ["train", "validation"]
+    return bool(meta.get("key") == key and meta.get("splits", both) == both)
 
 
 def _performance_grid(path: Path) -> tuple[DrumGrid | None, str]:
@@ -70,12 +73,16 @@ def _performance_grid(path: Path) -> tuple[DrumGrid | None, str]:
     return encode_drums(clip), ""
 
 
-def build_cache(data_dir: Path, out: Path) -> dict[str, Any]:
-    """Read both splits, write ``out`` and return the stats."""
+def build_cache(
+    data_dir: Path, out: Path, splits: tuple[str, ...] = ("train", "validation")
+) -> dict[str, Any]:
+    """Read the splits (both by default), write ``out`` and return the stats. The style
+    labels are those of both splits whichever are read, so label ids never change."""
     from rich.progress import track
 
-    rows = [r for r in _rows(data_dir) if r["split"] in ("train", "validation")]
-    labels = sorted({primary_style(r["style"]) for r in rows})
+    every = [r for r in _rows(data_dir) if r["split"] in ("train", "validation")]
+    labels = sorted({primary_style(r["style"]) for r in every})
+    rows = [r for r in every if r["split"] in splits]
     hits: list[np.ndarray] = []
     label: list[int] = []
     valid: list[bool] = []
@@ -108,6 +115,7 @@ def build_cache(data_dir: Path, out: Path) -> dict[str, Any]:
         "version": CACHE_VERSION,
         "key": cache_key(data_dir),
         "labels": labels,
+        "splits": list(splits),
         "stats": dict(stats),
     }
     np.savez_compressed(

@@ -162,6 +162,7 @@ def verify(
             max(np.abs(mu_o - mu_t.numpy()).max(), np.abs(lv_o - lv_t.numpy()).max())
         ),
         "decoder_logits_max_abs_diff": float(np.abs(outs_o[-1] - outs_t[-1].numpy()).max()),
+        "decoder_logits_scale": float(np.abs(outs_t[-1].numpy()).max()),
         "decoder_token_agreement": float((outs_o[0] == outs_t[0].numpy()).mean()),
     }
     return res

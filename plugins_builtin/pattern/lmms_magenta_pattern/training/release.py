@@ -121,7 +121,16 @@ def release(args: argparse.Namespace) -> dict[str, Any]:
     enc_onnx, dec_onnx = enc_dir / "model.onnx", dec_dir / "model.onnx"
     export(model, enc_onnx, dec_onnx)
     check = verify(model, enc_onnx, dec_onnx)
-    if check["encoder_max_abs_diff"] > 1e-4 or check["decoder_logits_max_abs_diff"] > 1e-4:
+    # logits differ by float rounding that grows with their size (32 recurrent steps):
+    # compared relative to the largest logit; the sampled tokens must agree exactly
+    logits_ok = check["decoder_logits_max_abs_diff"] <= 1e-5 * max(
+        10.0, check["decoder_logits_scale"]
+    )
+    if (
+        check["encoder_max_abs_diff"] > 1e-4
+        or not logits_ok
+        or check["decoder_token_agreement"] < 1
+    ):
         raise SystemExit(f"ONNX differs from torch: {check}")
     acc = accuracy(model, va.enc, va.target)
     base = baselines(tr.target, va.target)
