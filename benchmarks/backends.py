@@ -1,6 +1,6 @@
 """Inference backends: init time and per-call latency of the project's model shapes.
 
-    python benchmarks/backends.py [--calls N] [--no-readme]
+    python benchmarks/backends.py [--calls N] [--no-shipped] [--no-readme]
 
 Runs the two test models of tests/fixtures/models/build_models.py (a GRU decoder step:
 embedding 512x128 -> 2-layer GRU 256 -> linear 512; an MLP decoder 64->512->512->288),
@@ -19,6 +19,13 @@ there is (PoCL's CPU device without a GPU); its "first open" time includes build
 the OpenCL program. The ``vulkan`` backend runs on whatever Vulkan device
 there is (Mesa's CPU-emulated lavapipe without a GPU); its "first open" time includes
 the one-off pnnx conversion.
+
+Then (backends_shipped.py) the models the features ship, at the batch a feature runs
+them with: the groove model humanizing a 4-minute track (batch 60) and the drum pattern
+decoder making 8 alternatives: first open (vulkan: with the pnnx conversion), second
+open, first call and the median of a few calls per backend, checked against ONNX
+Runtime with the shipped-models test's tolerance, and the ratio to ONNX Runtime.
+``--calls 200 --no-readme`` is a quick check (under a minute plus the shipped models).
 
 Results go to benchmarks/README.md under "## backends" (that section only is
 replaced; written by benchmarks/backends_report.py). The machine's 2 cores are shared
@@ -39,6 +46,8 @@ from typing import Any
 
 import numpy as np
 from backends_report import README, report, write_readme
+from backends_shipped import check_same, measure_shipped
+from common import interleaved
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "models"))
@@ -47,30 +56,10 @@ import build_models as bm  # noqa: E402
 MODELS = ("gru_step", "mlp_decoder")
 
 
-def interleaved(
-    calls: dict[str, Callable[[], object]], total: int, block: int = 50, warmup: int = 200
-) -> dict[str, tuple[float, float]]:
-    """(median, p90) in microseconds of each call, timed in interleaved blocks.
-
-    Alternating blocks of ``block`` calls spreads the shared machine's load changes
-    over all alternatives instead of penalizing whichever ran during a busy moment.
-    """
-    for call in calls.values():
-        for _ in range(warmup):
-            call()
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    for _ in range(max(1, total // block)):
-        for name, call in calls.items():
-            record = times[name]
-            for _ in range(block):
-                start = time.perf_counter()
-                call()
-                record.append(time.perf_counter() - start)
-    out = {}
-    for name, record in times.items():
-        record.sort()
-        out[name] = (statistics.median(record) * 1e6, record[int(len(record) * 0.9)] * 1e6)
-    return out
+def fixture_tolerance(_: np.ndarray) -> float:
+    """The fixture models' outputs must match ONNX Runtime's within 1e-5 (batch 1, small
+    values: no scale-dependent allowance needed)."""
+    return 1e-5
 
 
 def import_time(module: str) -> float | None:
@@ -156,13 +145,6 @@ def torch_models() -> dict[str, Callable[[dict[str, np.ndarray]], dict[str, np.n
 # --- the measurements ---------------------------------------------------------------------
 
 
-def check_same(name: str, got: dict[str, np.ndarray], want: dict[str, np.ndarray]) -> None:
-    for output, value in want.items():
-        error = float(np.abs(got[output] - value).max())
-        if error > 1e-5:
-            raise SystemExit(f"{name}: output {output} differs from onnxruntime by {error:.2e}")
-
-
 def measure(calls: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows of the main table and of the call-path table."""
     from lmms_magenta.hardware import select_hardware
@@ -197,7 +179,7 @@ def measure(calls: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 sessions.append(session)
             out = session.run(feeds)
             reference = reference or out
-            check_same(f"{backend} {model}", out, reference)
+            check_same(f"{backend} {model}", out, reference, fixture_tolerance)
             label = f"{backend} ({choice.device.key})"
             firsts[label] = times[0] * 1e3  # vulkan: includes the pnnx conversion
             devices[label] = f"{choice.device.name}, kind {choice.device.kind}"
@@ -206,7 +188,7 @@ def measure(calls: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if torch_runs is not None:
             run = torch_runs[model]
             if reference is not None:
-                check_same(f"torch {model}", run(feeds), reference)
+                check_same(f"torch {model}", run(feeds), reference, fixture_tolerance)
             contenders["torch eager (reference)"] = lambda r=run, f=feeds: r(f)
             inits["torch eager (reference)"] = None
         timed = interleaved(contenders, calls)
@@ -279,13 +261,21 @@ def call_paths(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=3000, help="timed calls per figure")
+    parser.add_argument(
+        "--calls", type=int, default=3000, help="timed calls per fixture-model figure"
+    )
+    parser.add_argument(
+        "--no-shipped", action="store_true", help="skip the shipped models (about a minute)"
+    )
     parser.add_argument("--no-readme", action="store_true", help="only print the results")
     args = parser.parse_args()
+    start = time.perf_counter()
     rows, paths_rows = measure(args.calls)
+    shipped_rows = [] if args.no_shipped else measure_shipped(bench_kernel())
     imports = {m: import_time(m) for m in ("onnxruntime", "openvino", "ncnn", "torch")}
-    section = report(rows, paths_rows, args.calls, imports)
+    section = report(rows, paths_rows, shipped_rows, args.calls, imports)
     print(section)
+    print(f"benchmark ran {time.perf_counter() - start:.0f} s")
     if not args.no_readme:
         write_readme(section)
         print(f"written to {README}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,14 @@ def fmt(value: float | None, digits: int = 0, suffix: str = "") -> str:
 def report(
     rows: list[dict[str, Any]],
     paths_rows: list[dict[str, Any]],
+    shipped_rows: list[dict[str, Any]],
     calls: int,
     imports: dict[str, float | None],
 ) -> str:
-    """The README section: the machine and versions, both tables, and how to read them.
+    """The README section: the machine and versions, the tables, and how to read them.
 
-    ``imports`` are the runtimes' import times in seconds (None when not installed).
+    ``imports`` are the runtimes' import times in seconds (None when not installed);
+    ``shipped_rows`` (backends_shipped.py) may be empty (``--no-shipped``).
     """
     import onnxruntime as ort
     import openvino as ov
@@ -57,7 +60,8 @@ def report(
         "embedding 512x128 -> 2-layer GRU 256 -> linear 512; MLP decoder 64->512->512->288;",
         "batch 1, fp32) through the kernel call a feature makes (`select_hardware` pinned,",
         "`open_session`), checks every backend against ONNX Runtime (1e-5), and compares",
-        "with torch eager, what a user would otherwise run. One thread everywhere.",
+        "with torch eager, what a user would otherwise run. One thread everywhere. Then the",
+        "models the features ship (further below; `--no-shipped` skips them).",
         "",
         f"Run {datetime.date.today()}: {cpu_name()}, {os.cpu_count()} cores **shared with "
         f"other engineers' jobs** (load average {load:.1f} at start), Python "
@@ -133,7 +137,67 @@ def report(
         "(many alternatives at once) and bigger models. Not measured here: on a machine",
         "with a GPU, rerun this script; the probe's measured speed bonus then decides.",
     ]
+    if shipped_rows:
+        lines += ["", *shipped(shipped_rows)]
     return "\n".join(lines) + "\n"
+
+
+def shipped(rows: list[dict[str, Any]]) -> list[str]:
+    """The lines on the shipped models: their table and what it says."""
+    lines = [
+        "Shipped models, at the batch a feature runs them with (`backends_shipped.py`; feeds",
+        "and tolerance of the shipped-models test, tests/plugins/backends/shipped_feeds.py: every",
+        "backend matched ONNX Runtime, floats within 1e-4 x max(1, scale/10), integers and",
+        'drawn hits exact). "first open" is into a fresh data dir: for `vulkan` it',
+        'includes the pnnx conversion; "reopen" loads the converted artifact from the',
+        'model store (PoCL\'s own kernel cache in ~/.cache/pocl was warm). "first call" is',
+        "the reopened session's first run; the median is of the stated number of calls,",
+        "interleaved one call at a time over the backends.",
+        "",
+        "| model | batch | backend | first open | reopen | first call | median / call "
+        "| calls | max diff vs cpu | vs cpu |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        model = r["model"]
+        lines.append(
+            f"| {model.name} | {model.use} | {r['backend']} | "
+            f"{fmt(r['first_ms'], 0, ' ms')} | {fmt(r['reopen_ms'], 0, ' ms')} | "
+            f"{fmt(r['first_call_ms'], 1, ' ms')} | **{fmt(r['median_ms'], 1, ' ms')}** | "
+            f"{r['calls']} | {r['error']:.1e} | {fmt(r['ratio'], 1, 'x')} |"
+        )
+    reading = shipped_reading(rows)
+    return lines + (["", *textwrap.wrap(reading, width=86)] if reading else [])
+
+
+def shipped_reading(rows: list[dict[str, Any]]) -> str | None:
+    """The paragraph on the shipped models' figures; None when a backend was missing
+    (the table then says what there is)."""
+    found = {(r["model"].name, r["backend"].split(" ")[0]): r for r in rows}
+    groove = {b: found.get(("groove-vae-2bar", b)) for b in ("cpu", "openvino", "opencl", "vulkan")}
+    drums = {b: found.get(("drums-vae-2bar-decoder", b)) for b in ("opencl", "vulkan")}
+    if not all(groove.values()) or not all(drums.values()):
+        return None
+
+    def ms(r: dict[str, Any] | None, key: str = "median_ms") -> str:
+        return fmt(r[key] if r else None, 0, " ms")
+
+    def times(r: dict[str, Any] | None) -> str:
+        return fmt(r["ratio"] if r else None, 0, "x")
+
+    return (
+        f"Reading: humanizing a whole 4-minute track is one call of the groove model, "
+        f"{ms(groove['cpu'])} with ONNX Runtime and {ms(groove['openvino'])} with OpenVINO. "
+        f"The CPU-emulated devices give the same results but are slow at this size: PoCL "
+        f"takes {ms(groove['opencl'])} ({times(groove['opencl'])} ONNX Runtime's time) and "
+        f"lavapipe {ms(groove['vulkan'])} ({times(groove['vulkan'])}); for the drum "
+        f"decoder's 8 alternatives {times(drums['opencl'])} and {times(drums['vulkan'])}. "
+        f"The vulkan conversion is paid once ({ms(groove['vulkan'], 'first_ms')} for the "
+        f"groove model, then {ms(groove['vulkan'], 'reopen_ms')} per open). On a real GPU "
+        f"the picture differs: a batch-60 call of 32 recurrent steps is the large-batch "
+        f"work where a GPU's many lanes can pay off, unlike the batch-1 steps above; rerun "
+        f"this script there before choosing a backend."
+    )
 
 
 def write_readme(section: str) -> None:

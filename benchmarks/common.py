@@ -13,6 +13,7 @@ import io
 import os
 import platform
 import re
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "README",
     "goal_table",
+    "interleaved",
     "isolated_kernel",
     "kernel_folders_env",
     "machine",
@@ -60,6 +62,34 @@ def timed(
         seconds, result = once(fn, clock)
         times.append(seconds)
     return times, result
+
+
+def interleaved(
+    calls: dict[str, Callable[[], object]], total: int, block: int = 50, warmup: int = 200
+) -> dict[str, tuple[float, float]]:
+    """(median, p90) in microseconds of each call, timed in interleaved blocks.
+
+    Alternating blocks of ``block`` calls spreads the shared machine's load changes
+    over all alternatives instead of penalizing whichever ran during a busy moment.
+    Each call runs ``warmup`` times untimed first, then ``total // block`` blocks (at
+    least one) of ``block`` timed calls.
+    """
+    for call in calls.values():
+        for _ in range(warmup):
+            call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(max(1, total // block)):
+        for name, call in calls.items():
+            record = times[name]
+            for _ in range(block):
+                start = time.perf_counter()
+                call()
+                record.append(time.perf_counter() - start)
+    out = {}
+    for name, record in times.items():
+        record.sort()
+        out[name] = (statistics.median(record) * 1e6, record[int(len(record) * 0.9)] * 1e6)
+    return out
 
 
 # --- where the figures come from ---------------------------------------------------------

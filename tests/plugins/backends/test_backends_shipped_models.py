@@ -5,7 +5,7 @@ project's executor on PoCL) and ``vulkan`` (ncnn on lavapipe, converted by pnnx 
 use) distributions. Each shipped model is opened the way a feature opens it -
 ``open_session(kernel, model, choice=select_hardware(kernel, backend))`` - pinned to each
 backend in turn, must run *there* (no fallback), and must give the CPU's outputs for the
-same feeds: floats within :data:`TOLERANCE` of the output's scale (float32 rounding
+same feeds: floats within ``shipped_feeds.tolerance`` of the output's scale (float32 rounding
 over 32 recurrent steps grows with the size of the numbers: the drum decoder's logits
 reach ~150), integers (sampled tokens, drum classes) and drawn hits identical. The
 models are found on disk from the features' manifests, so a newly shipped model is
@@ -23,23 +23,13 @@ from typing import Any
 import numpy as np
 import pytest
 from opencl_env import ROOT, SHIPPED_MODELS, opencl_dirs, require_opencl_device
+from shipped_feeds import BACKENDS, feature_feeds, tolerance
 from vulkan_env import require_vulkan_device, vulkan_dirs
 
 from lmms_magenta.config import Config
 from lmms_magenta.hardware import select_hardware
 from lmms_magenta.hardware_sessions import open_session
 from lmms_magenta.kernel import Kernel
-
-BACKENDS = ("cpu", "openvino", "opencl", "vulkan")
-#: largest accepted |backend - cpu| of a float output, per 10 units of the output's
-#: largest magnitude (at least 1e-4; all four compute in fp32)
-TOLERANCE = 1e-4
-
-
-def tolerance(expected: np.ndarray) -> float:
-    """The accepted difference for one output: 1e-4, or 1e-5 of its largest value."""
-    return TOLERANCE * max(1.0, float(np.abs(expected).max(initial=0.0)) / 10.0)
-
 
 NO_MEASURE = {name: {"measure": False} for name in BACKENDS}
 
@@ -64,30 +54,6 @@ def kernel(
         settings=NO_MEASURE,
     )
     return Kernel(config, path=[dirs[name] for name in BACKENDS])
-
-
-def feature_feeds(inputs: dict[str, Any], batch: int, seed: int) -> dict[str, np.ndarray]:
-    """Feeds like the features' for the named inputs (``name -> TensorInfo``)."""
-    rng = np.random.default_rng(seed)
-    feeds: dict[str, np.ndarray] = {}
-    for name, info in inputs.items():
-        shape = [d if isinstance(d, int) else batch for d in info.shape]
-        if name in ("hits", "keep_hits"):
-            value: np.ndarray = rng.random(shape) < (0.25 if name == "hits" else 0.5)
-        elif name == "tap":
-            value = rng.random(shape) * (rng.random([*shape[:-1], 1]) < 0.3)
-        elif name in ("tokens", "style"):
-            value = rng.integers(0, 130 if name == "tokens" else 4, shape)
-        elif name == "noise":
-            value = rng.gumbel(size=shape)
-        elif name == "temperature":
-            value = rng.uniform(0.5, 1.5, shape)
-        elif name == "hit_noise":
-            value = rng.random(shape)
-        else:  # z, z_noise
-            value = rng.standard_normal(shape)
-        feeds[name] = value.astype(info.dtype)
-    return feeds
 
 
 def run_on(kernel: Kernel, backend: str, model: Path, feeds: list[dict[str, Any]]) -> list[Any]:
