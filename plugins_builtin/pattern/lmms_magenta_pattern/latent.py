@@ -43,30 +43,36 @@ PATH_STEP = 0.25
 ATTRIBUTE_SCALE = 1.0
 
 
-def _centers(info: LatentInfo, style: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``[n, z_dim]``: the style's mean latent point, or for ``any`` one style per point,
-    each as likely as it is common in the training data.
+def _styles(info: LatentInfo, style: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """The style index of each of ``n`` points: ``style``'s, or for ``any`` one style per
+    point, each as likely as it is common in the training data.
 
     Why not one broad Gaussian over all training patterns for ``any``: the patterns are
-    clustered by style, and points drawn between the clusters decode to busier patterns
-    that repeat themselves far less than drummers do (2-bar drum patterns: bar 2 equal
-    to bar 1 on 25 % of the steps, against 33 % with this mixture and 59 % in real
-    playing; docs/pattern.md). The mixture stays where real patterns are.
+    clustered by style, and points drawn between the clusters decode to patterns that
+    repeat themselves far less than drummers do (docs/pattern.md has the figures). A
+    mixture of the styles' regions stays where real patterns are.
     """
     if style != ANY:
-        return np.broadcast_to(info.style_vector(style), (n, info.style_means.shape[-1]))
+        info.style_vector(style)  # KeyError naming the known styles
+        return np.full(n, info.styles.index(style))
     counts = np.asarray(info.style_counts, dtype=np.float64)
     weights = counts / counts.sum() if counts.sum() > 0 else None
-    picks = rng.choice(len(info.styles), size=n, p=weights)
-    return np.asarray(info.style_means, dtype=np.float32)[picks]
+    return np.asarray(rng.choice(len(info.styles), size=n, p=weights))
 
 
 def start_points(info: LatentInfo, style: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` latent points ``[n, z_dim]`` drawn around ``style``'s region (with spread
-    :data:`STYLE_SPREAD`), or around the regions of all styles for ``any``."""
-    centers = _centers(info, style, n, rng)
+    :data:`STYLE_SPREAD`), or around the regions of all styles for ``any``. A region has
+    its real shape (the style's covariance) where ``latents.npz`` has it, else a spread
+    per dimension."""
+    picks = _styles(info, style, n, rng)
+    centers = np.asarray(info.style_means, dtype=np.float32)[picks]
     eps = rng.standard_normal(centers.shape)
-    return (centers + STYLE_SPREAD * info.mu_std * eps).astype(np.float32)
+    if info.style_scales is None:
+        moves = info.mu_std * eps
+    else:
+        moves = np.einsum("nij,nj->ni", info.style_scales[picks], eps)
+    return (centers + STYLE_SPREAD * moves).astype(np.float32)
 
 
 def with_attributes(

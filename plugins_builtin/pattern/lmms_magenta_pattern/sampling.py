@@ -93,6 +93,12 @@ class LatentInfo:
             arrays.get("mu_mean", np.zeros(z_dim)), dtype=np.float32
         )
         self.mu_std: np.ndarray = np.asarray(arrays.get("mu_std", np.ones(z_dim)), dtype=np.float32)
+        #: per style, ``L`` with ``L @ L.T`` the covariance of its ``mu`` (None in older
+        #: files: then a style's spread is ``mu_std`` per dimension)
+        scales = arrays.get("style_scales")
+        self.style_scales: np.ndarray | None = (
+            None if scales is None else np.asarray(scales, dtype=np.float32)
+        )
 
     def style_vector(self, style: str) -> np.ndarray:
         """Mean latent vector of a style; KeyError naming the known styles."""

@@ -49,3 +49,31 @@ def test_same_seed_same_points() -> None:
     a = start_points(info(), ANY, 8, np.random.default_rng(3))
     b = start_points(info(), ANY, 8, np.random.default_rng(3))
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_style_region_keeps_its_shape_when_the_file_has_it() -> None:
+    """With ``style_scales`` the draws follow the style's covariance: here two latent
+    dimensions that always move together in the style's training patterns."""
+    lat = info()
+    scale = np.eye(4, dtype=np.float32)
+    scale[1] = [1.0, 0.1, 0.0, 0.0]  # dim 1 = dim 0 (+ a little of its own)
+    lat.style_scales = np.stack([scale] * 3)
+    z = start_points(lat, "b", 4000, np.random.default_rng(2))
+    moved = z - lat.style_means[1]
+    assert np.corrcoef(moved[:, 0], moved[:, 1])[0, 1] > 0.95
+    assert abs(np.corrcoef(moved[:, 0], moved[:, 2])[0, 1]) < 0.1
+    np.testing.assert_allclose(moved.mean(axis=0), 0.0, atol=0.05)
+
+
+def test_shipped_latents_have_a_sound_region_shape_per_style() -> None:
+    from lmms_magenta_pattern.plugin import MODELS_DIR
+    from lmms_magenta_pattern.sampling import load_latent_info
+
+    for name in ("drums-vae-2bar-decoder", "melody-vae-2bar-decoder"):
+        lat = load_latent_info(MODELS_DIR / name / "latents.npz")
+        assert lat.style_scales is not None
+        styles, z_dim = lat.style_means.shape
+        assert lat.style_scales.shape == (styles, z_dim, z_dim)
+        # lower-triangular Cholesky factors with a positive diagonal
+        assert np.allclose(lat.style_scales, np.tril(lat.style_scales))
+        assert (np.diagonal(lat.style_scales, axis1=1, axis2=2) > 0).all()

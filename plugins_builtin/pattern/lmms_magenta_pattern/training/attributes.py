@@ -24,7 +24,13 @@ from ..melody_codec import NOTE_OFF
 from .evaluate import encode_mu
 from .model import PatternVAE
 
-__all__ = ["attribute_values", "latent_arrays", "measure_effect", "save_latents"]
+__all__ = [
+    "attribute_values",
+    "latent_arrays",
+    "measure_effect",
+    "save_latents",
+    "style_scale_factor",
+]
 
 _DRUM_SYNC_CLASSES = [0, 1, 4, 5, 6]  # kick, snare, low / mid / high tom
 
@@ -42,6 +48,24 @@ def attribute_values(kind: str, target: np.ndarray) -> dict[str, np.ndarray]:
     n_on = onsets.sum(axis=1)
     sync = (onsets & odd).sum(axis=1) / np.maximum(n_on, 1)
     return {"density": density.astype(np.float32), "syncopation": sync.astype(np.float32)}
+
+
+def style_scale_factor(mu: np.ndarray) -> np.ndarray:
+    """Lower-triangular ``L`` [Z, Z] with ``L @ L.T`` the covariance of one style's ``mu``.
+
+    New patterns of a style are drawn as ``mean + spread * L @ eps``: the style's region
+    with its real shape, not a box (a diagonal spread puts points where the dimensions
+    never co-vary that way, and those decode to less drummer-like patterns). The sample
+    covariance is shrunk toward its diagonal by ``Z / (n + Z)``, so a style with fewer
+    windows than dimensions (48 highlife windows, 128 dimensions) still gets a sound,
+    positive definite shape.
+    """
+    n, z = mu.shape
+    cov = np.cov(mu, rowvar=False) if n > 1 else np.zeros((z, z))
+    shrink = z / (n + z)
+    cov = (1.0 - shrink) * cov + shrink * np.diag(np.diag(cov))
+    cov += 1e-6 * np.eye(z)
+    return np.linalg.cholesky(cov).astype(np.float32)
 
 
 def latent_arrays(
@@ -66,6 +90,7 @@ def latent_arrays(
     out["style_names"] = np.array([labels[i] for i in used])
     out["style_means"] = np.stack([mu[label == i].mean(0) for i in used]).astype(np.float32)
     out["style_counts"] = counts[used].astype(np.int64)
+    out["style_scales"] = np.stack([style_scale_factor(mu[label == i]) for i in used])
     out["mu_mean"] = mu.mean(0).astype(np.float32)
     out["mu_std"] = mu.std(0).astype(np.float32)
     return out

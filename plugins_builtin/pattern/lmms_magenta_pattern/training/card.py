@@ -221,7 +221,10 @@ bottom quartile (MusicVAE's attribute vectors): `attribute_density` ({dens_unit}
 and `attribute_syncopation` (share of onsets on odd 16th steps{sync_note}).
 Subtracting / not adding / adding a vector to the `mu` of validation windows moves the
 attribute of the greedy decodings (mean): density {dens}; syncopation {sync}.
-`style_means` holds the mean `mu` of each style label (`style_names`, `style_counts`).
+`style_means` holds the mean `mu` of each style label (`style_names`, `style_counts`) and
+`style_scales` the shape of its region (Cholesky factor of the covariance of its `mu`,
+shrunk toward the diagonal by z_dim / (windows + z_dim)): new patterns of a style start at
+`mean + 0.5 * style_scale @ eps`.
 
 ## Retrain
 
