@@ -53,8 +53,7 @@ def _styles(info: LatentInfo, style: str, n: int, rng: np.random.Generator) -> n
     mixture of the styles' regions stays where real patterns are.
     """
     if style != ANY:
-        info.style_vector(style)  # KeyError naming the known styles
-        return np.full(n, info.styles.index(style))
+        return np.full(n, info.style_index(style))
     counts = np.asarray(info.style_counts, dtype=np.float64)
     weights = counts / counts.sum() if counts.sum() > 0 else None
     return np.asarray(rng.choice(len(info.styles), size=n, p=weights))

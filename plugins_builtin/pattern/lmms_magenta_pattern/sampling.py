@@ -100,11 +100,15 @@ class LatentInfo:
             None if scales is None else np.asarray(scales, dtype=np.float32)
         )
 
-    def style_vector(self, style: str) -> np.ndarray:
-        """Mean latent vector of a style; KeyError naming the known styles."""
+    def style_index(self, style: str) -> int:
+        """Row of a style in the per-style arrays; KeyError naming the known styles."""
         if style not in self.styles:
             raise KeyError(f"unknown style {style!r}; known: {', '.join(self.styles)}")
-        return np.asarray(self.style_means[self.styles.index(style)], dtype=np.float32)
+        return self.styles.index(style)
+
+    def style_vector(self, style: str) -> np.ndarray:
+        """Mean latent vector of a style; KeyError naming the known styles."""
+        return np.asarray(self.style_means[self.style_index(style)], dtype=np.float32)
 
 
 def load_latent_info(path: Path) -> LatentInfo:
